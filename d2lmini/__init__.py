@@ -4,6 +4,7 @@ Importing this package has no side effects: it changes no matplotlib settings
 and imports neither IPython nor ipywidgets.
 """
 
+from . import optim
 from .objectives import RotatedQuadratic
 from .plot2d import show_trace_2d
 from .steps2d import make_adagrad_2d, make_gd_2d
@@ -14,6 +15,7 @@ __all__ = [
     "RotatedQuadratic",
     "make_adagrad_2d",
     "make_gd_2d",
+    "optim",
     "show_trace_2d",
     "train_2d",
     "trajectory_2d",

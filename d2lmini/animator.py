@@ -5,12 +5,13 @@ data. In a Jupyter kernel the figure is shown through one IPython display
 handle that is updated in place, at most once per ``min_interval`` seconds; the
 latest state is always shown in the end (by :meth:`Animator.flush`, or
 automatically when the cell finishes). Outside a kernel nothing is printed: the
-artists are updated, and redrawn only if matplotlib is in interactive mode.
+figure is redrawn on its own canvas, under the same throttle.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import sys
 import time
 from typing import Any, Sequence
@@ -59,6 +60,8 @@ class Animator:
 
         if not fmts:
             raise ValueError("fmts must hold at least one format string, such as '-'")
+        if isinstance(min_interval, bool) or not isinstance(min_interval, numbers.Real):
+            raise TypeError(f"min_interval must be a finite number of seconds >= 0; got {min_interval!r}")
         if not math.isfinite(min_interval) or min_interval < 0:
             raise ValueError(f"min_interval must be a finite number of seconds >= 0; got {min_interval!r}")
         self._shell = _kernel_shell()
@@ -127,11 +130,10 @@ class Animator:
         if self._shell is not None:
             self._show_in_kernel()
         else:
-            import matplotlib.pyplot as plt
-
-            if plt.isinteractive():
-                self.fig.canvas.draw_idle()
-                self.fig.canvas.flush_events()
+            # Render on the figure's own canvas (Agg in scripts and tests), so a
+            # live plot costs the same drawing work with or without a kernel.
+            self.fig.canvas.draw_idle()
+            self.fig.canvas.flush_events()
         self._last_show = time.perf_counter()
 
     def _create_lines(self, count: int) -> None:

@@ -13,7 +13,7 @@ array([ 0.9, -1.9])
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -21,6 +21,11 @@ from . import _checks
 
 
 def _as_params(params: Sequence[np.ndarray]) -> list[np.ndarray]:
+    if isinstance(params, np.ndarray) or not isinstance(params, Iterable):
+        raise TypeError(
+            "params must be a non-empty sequence of numpy arrays, such as [w, b]; "
+            f"got {'a single ndarray' if isinstance(params, np.ndarray) else type(params).__name__}"
+        )
     params = list(params)
     if not params:
         raise ValueError("params must be a non-empty sequence of numpy arrays; got an empty one")
@@ -39,13 +44,27 @@ class _Optimizer:
         self.params = _as_params(params)
 
     def _checked(self, grads: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """``grads`` as arrays of the parameters' dtypes, or raise before anything is updated."""
+        if isinstance(grads, np.ndarray) or not isinstance(grads, Iterable):
+            raise TypeError(
+                f"grads must be a sequence with one array per parameter ({len(self.params)}); "
+                f"got {'a single ndarray' if isinstance(grads, np.ndarray) else type(grads).__name__}"
+            )
         grads = list(grads)
         if len(grads) != len(self.params):
             raise ValueError(f"grads must hold one array per parameter ({len(self.params)}); got {len(grads)}")
+        checked = []
         for i, (p, g) in enumerate(zip(self.params, grads)):
-            if np.shape(g) != p.shape:
-                raise ValueError(f"grads[{i}] must have shape {p.shape} like params[{i}]; got {np.shape(g)}")
-        return [np.asarray(g, dtype=p.dtype) for p, g in zip(self.params, grads)]
+            try:
+                g = np.asarray(g)
+            except ValueError:  # a ragged nested list
+                raise ValueError(f"grads[{i}] must be an array of shape {p.shape} like params[{i}]") from None
+            if g.dtype.kind not in "fiu":
+                raise TypeError(f"grads[{i}] must hold real numbers like params[{i}]; got dtype {g.dtype}")
+            if g.shape != p.shape:
+                raise ValueError(f"grads[{i}] must have shape {p.shape} like params[{i}]; got {g.shape}")
+            checked.append(g.astype(p.dtype, copy=False))
+        return checked
 
 
 class SGD(_Optimizer):

@@ -6,6 +6,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from . import _checks
+
 # d2l's fixed drawing box; the view grows beyond it to contain the whole trace.
 _DEFAULT_BOX = (-5.5, 1.0, -3.0, 1.0)
 
@@ -45,6 +47,7 @@ def show_trace_2d(f: Callable[[Any, Any], Any], results: Any, ax: Any = None) ->
     """
     import matplotlib.pyplot as plt
 
+    _checks.callable_arg("f", f)
     points = _as_points(results)
     if ax is None:
         _, ax = plt.subplots(figsize=(3.5, 2.5))

@@ -292,7 +292,8 @@ def run_experiment(
     The data arguments go to :func:`make_sparse_data`, ``c`` and ``eps`` to
     :func:`train_linear`. For each method the base rate with the smallest mean
     error over the features that are on at least once is kept; the same seed
-    always gives the same result.
+    always gives the same result. If every rate of ``eta0_grid`` overflows for
+    a method, ``ValueError`` names the method.
     """
     grid = tuple(float(v) for v in _check_eta0("eta0_grid", eta0_grid))
     methods = tuple(_check_method(m) for m in methods)
@@ -306,7 +307,7 @@ def run_experiment(
         mean = err[:, seen].mean(axis=1) if seen.any() else err.mean(axis=1)
         mean[~np.isfinite(mean)] = np.inf
         if not np.isfinite(mean).any():
-            raise RuntimeError(f"every base rate in eta0_grid overflowed for method {m!r}; try smaller ones")
+            raise ValueError(f"every base rate in eta0_grid overflowed for method {m!r}; try smaller ones")
         best = int(np.argmin(mean))
         errors[m], chosen[m], grid_errors[m] = _frozen(err[best]), grid[best], _frozen(mean)
     return SparseResult(

@@ -113,21 +113,25 @@ def _check_hyperparams(hyperparams: Any) -> dict[str, Any]:
     return dict(hyperparams)
 
 
-def _check_states(states: Any, params: Sequence[np.ndarray]) -> None:
-    """``states`` is None, empty, or one entry per parameter: an array, or a tuple of arrays, of its shape."""
+def _check_states(states: Any, params: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """``states`` is None, empty, or one entry per parameter: an array, or a tuple of arrays, of its shape.
+
+    Returns every array in ``states``.
+    """
     if states is None:
-        return
+        return []
     if isinstance(states, np.ndarray) or not isinstance(states, Sequence):
         raise TypeError(
             "states must be None or a sequence with one entry per parameter (w, b), "
             f"such as init_adagrad_states(feature_dim); got {type(states).__name__}"
         )
     if len(states) == 0:
-        return
+        return []
     if len(states) != len(params):
         raise ValueError(
             f"states must hold one entry per parameter (w, b), i.e. {len(params)}; got {len(states)}"
         )
+    arrays = []
     for i, (entry, p, name) in enumerate(zip(states, params, ("w", "b"))):
         leaves = [(f"states[{i}]", entry)] if isinstance(entry, np.ndarray) else None
         if leaves is None:
@@ -144,6 +148,8 @@ def _check_states(states: Any, params: Sequence[np.ndarray]) -> None:
                 raise ValueError(f"{label} must have the shape of {name}, {p.shape}; got {leaf.shape}")
             if not leaf.flags.writeable:
                 raise ValueError(f"{label} must be writeable, because the trainer updates it in place")
+            arrays.append(leaf)
+    return arrays
 
 
 def _fit(step: Callable[[], Any], model: _LinearRegression, data_iter: DataIter, num_epochs: int,
@@ -212,7 +218,8 @@ def train_ch11(trainer_fn: Callable[..., Any], states: Any, hyperparams: Mapping
     passed through unchanged, so it may be None or, as for Adagrad, one array per
     parameter shaped like it (``(feature_dim, 1)`` and ``(1,)``). Returns
     ``(cumulative_times, losses)``: the training time up to each evaluation and
-    the full-data loss there. ``plot=False`` skips the live plot.
+    the full-data loss there. ``plot=False`` skips the live plot. If training
+    fails, the arrays in ``states`` are put back as they were at the call.
     """
     _check_trainer_fn(trainer_fn)
     hyperparams = _check_hyperparams(hyperparams)
@@ -221,15 +228,18 @@ def train_ch11(trainer_fn: Callable[..., Any], states: Any, hyperparams: Mapping
     plot = _check_flag("plot", plot)
     model = _LinearRegression(feature_dim, INIT_SEED)
     params, grads = model.params, model.grads
-    _check_states(states, params)
+    state_arrays = _check_states(states, params)
+    saved = [array.copy() for array in state_arrays]
 
     def step() -> None:
         trainer_fn(params, grads, states, hyperparams)
 
     try:
         return _fit(step, model, data_iter, num_epochs, plot, "train_ch11")
-    except KeyError as err:
-        key = err.args[0] if err.args else None
+    except Exception as err:
+        for array, before in zip(state_arrays, saved):  # a rejected call leaves the caller's states alone
+            array[...] = before
+        key = err.args[0] if isinstance(err, KeyError) and err.args else None
         if isinstance(key, str) and key not in hyperparams:
             raise ValueError(
                 f"trainer_fn looked up hyperparams[{key!r}], but hyperparams has no such key; "

@@ -44,6 +44,17 @@ def _check_trainer_signature(trainer: Callable[..., Any], with_grad: bool) -> No
         ) from None
 
 
+def _check_gradient_signature(f_grad: Callable[..., Any]) -> None:
+    try:
+        signature = inspect.signature(f_grad)
+    except (TypeError, ValueError):  # some builtins have no signature
+        return
+    try:
+        signature.bind(0.0, 0.0)
+    except TypeError:
+        raise TypeError(f"f_grad must accept (x1, x2) and return (g1, g2); its signature is {signature}") from None
+
+
 def _unpack_state(result: Any, step: int) -> tuple[float, float, float, float]:
     try:
         values = tuple(result)
@@ -63,6 +74,25 @@ def _unpack_state(result: Any, step: int) -> tuple[float, float, float, float]:
         raise TypeError(
             f"trainer must return 4 real numbers (x1, x2, s1, s2); at step {step} it returned {values!r}"
         ) from None
+
+
+def _check_gradient(f_grad: Callable[..., Any], x1: float, x2: float, step: int, err: Exception) -> None:
+    """After the trainer failed with ``err``: raise a ``TypeError`` naming ``f_grad`` if it is to blame."""
+    try:
+        result = f_grad(x1, x2)
+    except Exception:
+        return  # f_grad fails by itself; its own error is the clearer one
+    try:
+        values = tuple(result)
+        if len(values) == 2 and all(np.ndim(v) == 0 for v in values):
+            [float(v) for v in values]  # real numbers, or TypeError/ValueError
+            return
+    except (TypeError, ValueError):
+        pass
+    raise TypeError(
+        f"f_grad must return the 2 partial derivatives (g1, g2) as numbers; "
+        f"at step {step}, f_grad({x1!r}, {x2!r}) returned {result!r}"
+    ) from err
 
 
 def _is_diverged(x1: float, x2: float) -> bool:
@@ -85,6 +115,7 @@ def trajectory_2d(
     _checks.callable_arg("trainer", trainer)
     if f_grad is not None:
         _checks.callable_arg("f_grad", f_grad)
+        _check_gradient_signature(f_grad)
     _check_trainer_signature(trainer, with_grad=f_grad is not None)
 
     states = np.empty((steps + 1, 4))
@@ -100,6 +131,10 @@ def trajectory_2d(
                     raise
                 states[step:] = math.nan  # the path has already left the plot
                 break
+            except (TypeError, ValueError) as err:
+                if f_grad is not None:
+                    _check_gradient(f_grad, state[0], state[1], step, err)
+                raise
             if diverged_at is None and any(math.isnan(v) for v in state):
                 raise ValueError(
                     f"trainer returned NaN at step {step} from the finite state {states[step - 1].tolist()}; "

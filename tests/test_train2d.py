@@ -80,53 +80,6 @@ def test_theta_is_in_degrees_and_zero_is_the_reference_objective():
     assert d2l.RotatedQuadratic(90)(1.0, 0.0) == pytest.approx(2.0)
 
 
-@pytest.mark.parametrize("steps, error", [(0, ValueError), (-3, ValueError), (2.5, TypeError),
-                                          ("20", TypeError), (True, TypeError)])
-def test_steps_must_be_a_positive_integer(steps, error):
-    with pytest.raises(error, match="steps"):
-        d2l.train_2d(reference_style_adagrad(0.4), steps=steps)
-
-
-def test_trainer_must_be_callable():
-    with pytest.raises(TypeError, match="trainer must be callable"):
-        d2l.train_2d("adagrad")
-
-
-def test_trainer_with_the_wrong_arity_is_named():
-    with pytest.raises(TypeError, match=r"trainer must accept \(x1, x2, s1, s2, f_grad\)"):
-        d2l.train_2d(reference_style_adagrad(0.4), f_grad=d2l.RotatedQuadratic(0).grad)
-    with pytest.raises(TypeError, match=r"trainer must accept \(x1, x2, s1, s2\)"):
-        d2l.train_2d(lambda x1, x2: (x1, x2, 0, 0))
-
-
-def test_trainer_returning_the_wrong_number_of_values_is_named():
-    with pytest.raises(TypeError, match="trainer must return the 4 values.*returned 2"):
-        d2l.train_2d(lambda x1, x2, s1, s2: (x1, x2))
-
-
-def test_trainer_returning_nan_from_a_finite_state_is_an_error():
-    with pytest.raises(ValueError, match="trainer returned NaN at step 1"):
-        d2l.train_2d(lambda x1, x2, s1, s2: (math.nan, x2, s1, s2))
-
-
-@pytest.mark.parametrize("factory", [d2l.make_gd_2d, d2l.make_adagrad_2d])
-@pytest.mark.parametrize("eta", [0.0, -0.4, math.nan, math.inf])
-def test_eta_must_be_finite_and_positive(factory, eta):
-    with pytest.raises(ValueError, match="eta must be a finite number > 0"):
-        factory(eta)
-
-
-def test_eps_must_be_finite_and_positive():
-    with pytest.raises(ValueError, match="eps"):
-        d2l.make_adagrad_2d(0.4, eps=-1e-6)
-
-
-@pytest.mark.parametrize("results", [[1.0, 2.0], [(1.0, 2.0, 3.0)], [], "abc", [[(1, 2)]]])
-def test_show_trace_2d_rejects_results_that_are_not_2d_points(results):
-    with pytest.raises((TypeError, ValueError), match="results must be a sequence of \\(x1, x2\\) points"):
-        d2l.show_trace_2d(d2l.RotatedQuadratic(0), results)
-
-
 def test_divergence_is_reported_once_with_its_step_and_the_plot_still_draws(capsys):
     f = d2l.RotatedQuadratic(30)
     with warnings.catch_warnings(record=True) as caught:
@@ -151,11 +104,6 @@ def test_overflowing_reader_trainer_after_divergence_ends_the_path_quietly(capsy
         points = d2l.train_2d(gd_with_power, steps=50)
     assert len(points) == 51
     assert math.isnan(points[-1][1])
-
-
-def test_rotated_quadratic_rejects_non_finite_theta():
-    with pytest.raises(ValueError, match="theta must be a finite number"):
-        d2l.RotatedQuadratic(math.nan)
 
 
 def _run_python(code):

@@ -1,0 +1,138 @@
+"""d2lmini against a d2l-style PyTorch CPU implementation, run side by side.
+
+    .venv/bin/python benchmarks/compare_torch.py [--repeats 9]
+
+Both sides train the same airfoil data (batch size 10, lr 0.1) and run
+interleaved in one process, A B A B ..., so a change in machine speed hits both
+alike. Each row prints the median over the repeats for each side and the median
+of the per-pair ratios (peer / d2lmini, so larger means d2lmini is faster).
+Plots go to matplotlib's Agg backend. Torch is optional: without it the script
+prints d2lmini's figures alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+import d2lmini as d2l  # noqa: E402
+from d2lmini.data import airfoil_path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+EPS = 1e-6
+
+
+# --- d2lmini side: the code of chapters/from-scratch.ipynb and chapters/concise.ipynb ---
+def init_adagrad_states(feature_dim):
+    return np.zeros((feature_dim, 1)), np.zeros(1)
+
+
+def adagrad(params, grads, states, hyperparams):
+    lr = hyperparams["lr"]
+    for p, g, s in zip(params, grads, states):
+        s += g * g
+        p -= lr * g / np.sqrt(s + EPS)
+
+
+def quietly(fn, *args, **kwargs):
+    """Call fn with stdout captured; return (result, seconds of wall time)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        start = time.perf_counter()
+        result = fn(*args, **kwargs)
+        elapsed = time.perf_counter() - start
+    plt.close("all")
+    return result, elapsed
+
+
+def ours(task: str) -> tuple[float, float]:
+    """Run one task with d2lmini; return (seconds per epoch of training, wall seconds of the call)."""
+    data_iter, feature_dim = d2l.get_data_ch11(batch_size=10)
+    if task == "scratch":
+        (times, _), wall = quietly(d2l.train_ch11, adagrad, init_adagrad_states(feature_dim), {"lr": 0.1},
+                                   data_iter, feature_dim, num_epochs=2)
+        return times[-1] / 2, wall
+    (times, _), wall = quietly(d2l.train_concise_ch11, d2l.optim.Adagrad, {"lr": 0.1}, data_iter, num_epochs=4)
+    return times[-1] / 4, wall
+
+
+def peer(task: str) -> tuple[float, float]:
+    """Run one task with the PyTorch peer; same return values as :func:`ours`."""
+    import peer_torch as pt
+    import torch
+
+    data_iter, feature_dim = pt.get_data_ch11(airfoil_path(), batch_size=10)
+    if task == "scratch":
+        (times, _), wall = quietly(pt.train_ch11, pt.adagrad, pt.init_adagrad_states(feature_dim), {"lr": 0.1},
+                                   data_iter, feature_dim, num_epochs=2)
+        return times[-1] / 2, wall
+    (times, _), wall = quietly(pt.train_concise_ch11, torch.optim.Adagrad, {"lr": 0.1}, data_iter, num_epochs=4)
+    return times[-1] / 4, wall
+
+
+def summarize(name: str, goal: str, a: list[float], b: list[float] | None, unit: float = 1e3) -> str:
+    """One table row: medians of both sides (ms) and the median of per-pair ratios b/a."""
+    med_a = statistics.median(a) * unit
+    if b is None:
+        return f"| {name} | {med_a:.2f} ms | – | – | {goal} |"
+    med_b = statistics.median(b) * unit
+    ratio = statistics.median(y / x for x, y in zip(a, b))
+    return f"| {name} | {med_a:.2f} ms | {med_b:.1f} ms | {ratio:.0f}× | {goal} |"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=9, help="interleaved runs per side (default 9)")
+    args = parser.parse_args(argv)
+    try:
+        import torch
+
+        torch.manual_seed(0)
+        have_torch = True
+    except ImportError:
+        have_torch = False
+        print("torch is not installed: printing d2lmini's figures only", file=sys.stderr)
+
+    results: dict[str, dict[str, list[tuple[float, float]]]] = {"scratch": {"a": [], "b": []},
+                                                               "concise": {"a": [], "b": []}}
+    for task in ("scratch", "concise"):
+        ours(task), have_torch and peer(task)  # warm-up: imports, caches, first figure
+        for _ in range(args.repeats):
+            results[task]["a"].append(ours(task))
+            if have_torch:
+                results[task]["b"].append(peer(task))
+
+    def column(task: str, side: str, index: int) -> list[float] | None:
+        rows = results[task][side]
+        return [r[index] for r in rows] if rows else None
+
+    print(f"numpy {np.__version__}, torch {torch.__version__ if have_torch else '-'}, "
+          f"{os.cpu_count()} CPUs, {args.repeats} interleaved repeats")
+    print()
+    print("| what | d2lmini | PyTorch (d2l style) | ratio | goal |")
+    print("|---|---|---|---|---|")
+    print(summarize("from-scratch Adagrad, seconds per epoch", "≥ 20×",
+                    column("scratch", "a", 0), column("scratch", "b", 0)))
+    print(summarize("whole `train_ch11` call, 2 epochs, live plot on Agg", "≥ 4×",
+                    column("scratch", "a", 1), column("scratch", "b", 1)))
+    print(summarize("concise Adagrad, seconds per epoch", "–",
+                    column("concise", "a", 0), column("concise", "b", 0)))
+    print(summarize("whole `train_concise_ch11` call, 4 epochs, live plot on Agg", "≥ 5×",
+                    column("concise", "a", 1), column("concise", "b", 1)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -30,11 +30,13 @@ book: $(STAMP)
 
 test: unit nbval build-strict browser
 
+# Two pytest-xdist workers (the machines have 2 cores); nbval keeps each
+# notebook on one worker (--dist loadscope) so its cells run in order in one kernel.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests --ignore=tests/browser
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 tests --ignore=tests/browser
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval --nbval-current-env \
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadscope --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg chapters
 
 build-strict: $(STAMP)

@@ -82,20 +82,8 @@ def peer(task: str) -> tuple[float, float]:
     return times[-1] / 4, wall
 
 
-def summarize(name: str, goal: str, a: list[float], b: list[float] | None, unit: float = 1e3) -> str:
-    """One table row: medians of both sides (ms) and the median of per-pair ratios b/a."""
-    med_a = statistics.median(a) * unit
-    if b is None:
-        return f"| {name} | {med_a:.2f} ms | – | – | {goal} |"
-    med_b = statistics.median(b) * unit
-    ratio = statistics.median(y / x for x, y in zip(a, b))
-    return f"| {name} | {med_a:.2f} ms | {med_b:.1f} ms | {ratio:.0f}× | {goal} |"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=9, help="interleaved runs per side (default 9)")
-    args = parser.parse_args(argv)
+def training_rows(repeats: int) -> list[dict]:
+    """Time both sides, interleaved; one dict per table row (seconds, per-pair ratios peer/ours)."""
     try:
         import torch
 
@@ -103,34 +91,53 @@ def main(argv: list[str] | None = None) -> int:
         have_torch = True
     except ImportError:
         have_torch = False
-        print("torch is not installed: printing d2lmini's figures only", file=sys.stderr)
+        print("torch is not installed: d2lmini's figures only", file=sys.stderr)
 
-    results: dict[str, dict[str, list[tuple[float, float]]]] = {"scratch": {"a": [], "b": []},
-                                                               "concise": {"a": [], "b": []}}
+    runs: dict[str, dict[str, list[tuple[float, float]]]] = {}
     for task in ("scratch", "concise"):
-        ours(task), have_torch and peer(task)  # warm-up: imports, caches, first figure
-        for _ in range(args.repeats):
-            results[task]["a"].append(ours(task))
+        ours(task), have_torch and peer(task)  # warm-up: imports, caches, the first figure
+        runs[task] = {"ours": [], "peer": []}
+        for _ in range(repeats):
+            runs[task]["ours"].append(ours(task))
             if have_torch:
-                results[task]["b"].append(peer(task))
+                runs[task]["peer"].append(peer(task))
 
-    def column(task: str, side: str, index: int) -> list[float] | None:
-        rows = results[task][side]
-        return [r[index] for r in rows] if rows else None
+    def row(what: str, task: str, index: int, goal: float | None) -> dict:
+        a = [r[index] for r in runs[task]["ours"]]
+        b = [r[index] for r in runs[task]["peer"]] or None
+        ratio = statistics.median(y / x for x, y in zip(a, b)) if b else None
+        return {"what": what, "ours": statistics.median(a), "peer": statistics.median(b) if b else None,
+                "ratio": ratio, "goal": goal}
 
-    print(f"numpy {np.__version__}, torch {torch.__version__ if have_torch else '-'}, "
-          f"{os.cpu_count()} CPUs, {args.repeats} interleaved repeats")
-    print()
-    print("| what | d2lmini | PyTorch (d2l style) | ratio | goal |")
-    print("|---|---|---|---|---|")
-    print(summarize("from-scratch Adagrad, seconds per epoch", "≥ 20×",
-                    column("scratch", "a", 0), column("scratch", "b", 0)))
-    print(summarize("whole `train_ch11` call, 2 epochs, live plot on Agg", "≥ 4×",
-                    column("scratch", "a", 1), column("scratch", "b", 1)))
-    print(summarize("concise Adagrad, seconds per epoch", "–",
-                    column("concise", "a", 0), column("concise", "b", 0)))
-    print(summarize("whole `train_concise_ch11` call, 4 epochs, live plot on Agg", "≥ 5×",
-                    column("concise", "a", 1), column("concise", "b", 1)))
+    return [
+        row("from-scratch Adagrad, seconds per epoch", "scratch", 0, 20),
+        row("whole `train_ch11` call, 2 epochs, live plot on Agg", "scratch", 1, 4),
+        row("concise Adagrad, seconds per epoch", "concise", 0, None),
+        row("whole `train_concise_ch11` call, 4 epochs, live plot on Agg", "concise", 1, 5),
+    ]
+
+
+def format_row(r: dict) -> str:
+    """A Markdown table row: medians in ms, the median ratio, the goal and whether it is met."""
+    peer_ms = f"{r['peer'] * 1e3:.1f} ms" if r["peer"] is not None else "–"
+    ratio = f"{r['ratio']:.0f}×" if r["ratio"] is not None else "–"
+    goal = f"≥ {r['goal']}×" if r["goal"] else "–"
+    met = "–" if r["goal"] is None or r["ratio"] is None else ("yes" if r["ratio"] >= r["goal"] else "NO")
+    return f"| {r['what']} | {r['ours'] * 1e3:.2f} ms | {peer_ms} | {ratio} | {goal} | {met} |"
+
+
+HEADER = "| what | d2lmini | PyTorch (d2l style) | ratio | goal | met |\n|---|---|---|---|---|---|"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=9, help="interleaved runs per side (default 9)")
+    args = parser.parse_args(argv)
+    rows = training_rows(args.repeats)
+    print(f"numpy {np.__version__}, {os.cpu_count()} CPUs, {args.repeats} interleaved repeats")
+    print(HEADER)
+    for r in rows:
+        print(format_row(r))
     return 0
 
 

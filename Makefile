@@ -17,7 +17,7 @@ endif
 .PHONY: venv book test unit nbval build-strict browser notebooks check-notebooks lab clean
 
 $(STAMP): requirements.txt pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
@@ -33,7 +33,7 @@ test: unit nbval build-strict browser
 # Two pytest-xdist workers (the machines have 2 cores); nbval keeps each
 # notebook on one worker (--dist loadscope) so its cells run in order in one kernel.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 tests --ignore=tests/browser
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --doctest-modules d2lmini tests --ignore=tests/browser
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadscope --nbval --nbval-current-env \
@@ -61,7 +61,7 @@ check-notebooks: $(STAMP)
 
 # Open the notebooks in JupyterLab, with d2lmini importable.
 lab: $(STAMP)
-	$(BIN)/python -m pip install --quiet jupyterlab==4.6.6
+	$(BIN)/python -m pip install --quiet -c requirements.txt jupyterlab==4.6.6
 	$(BIN)/jupyter lab chapters
 
 clean:

@@ -181,6 +181,14 @@
     return ticks;
   }
 
+  // Whole-number ticks from lo to hi (the step axis), at least one tick.
+  function integerTicks(lo, hi, maxTicks) {
+    var step = Math.max(1, Math.round(niceStep(Math.max(hi - lo, 1), maxTicks))), ticks = [];
+    for (var v = Math.ceil(lo / step) * step; v <= hi; v += step) ticks.push([v, String(v)]);
+    if (!ticks.length) ticks.push([lo, String(lo)]);
+    return ticks;
+  }
+
   function logTicks(lo, hi) {
     var ticks = [], subs = [1, 2, 5];
     for (var k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
@@ -481,7 +489,7 @@
       rateLines.x1.style.display = rateLines.x2.style.display = showAda ? "" : "none";
       rateLines.gd.style.display = showGd ? "" : "none";
 
-      rtXTicks(linearTicks(1, n, 5).filter(function (t) { return t[0] >= 1 && t[0] === Math.round(t[0]); }), sx);
+      rtXTicks(integerTicks(1, n, 5), sx);
       rtYTicks(logTicks(lo, hi), sy);
       return r;
     }
@@ -544,10 +552,8 @@
       if (eta.getAttribute("aria-invalid") === "true") { eta.value = String(current.eta); update(); }
     });
     [theta, steps].forEach(function (input) { input.addEventListener("input", update); });
-    ["input", "change"].forEach(function (type) {
-      form.addEventListener(type, function (event) {
-        if (event.target.name === "show") update();
-      });
+    form.addEventListener("change", function (event) {
+      if (event.target.name === "show") update();
     });
     update();
   }

@@ -24,15 +24,14 @@ IPython nor ipywidgets nor matplotlib.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import _checks
 from .objectives import RotatedQuadratic
-from .steps2d import make_adagrad_2d, make_gd_2d
-from .train2d import DIVERGENCE_BOUND, START, DivergenceWarning, trajectory_2d
+from .steps2d import ADAGRAD_EPS, make_adagrad_2d, make_gd_2d
+from .train2d import DIVERGENCE_BOUND, START, trajectory_2d
 
 ETA_RANGE: tuple[float, float] = (0.01, 10.0)
 """The explorers' range for η (a logarithmic slider)."""
@@ -42,7 +41,7 @@ STEPS_RANGE: tuple[int, int] = (1, 100)
 """The explorers' range for the number of steps."""
 DEFAULTS = {"eta": 0.4, "theta": 0.0, "steps": 20}
 """The explorers' starting values: the reference page's first run."""
-EPS = 1e-6
+EPS = ADAGRAD_EPS
 """Adagrad's ε, the default of :func:`~d2lmini.steps2d.make_adagrad_2d`."""
 
 VIEW_LIMIT = 12.0
@@ -69,11 +68,6 @@ class Exploration:
     rates: np.ndarray
     gd_diverged_at: int | None
     adagrad_diverged_at: int | None
-
-    @property
-    def objective(self) -> RotatedQuadratic:
-        """The objective :math:`f_\\theta` both runs minimize."""
-        return RotatedQuadratic(self.theta)
 
 
 def diverged_at(states: np.ndarray) -> int | None:
@@ -106,6 +100,18 @@ def effective_rates(states: np.ndarray, eta: float, eps: float = EPS) -> np.ndar
     return eta / np.sqrt(states[1:, 2:] + eps)
 
 
+def check_settings(eta: float, theta: float, steps: int) -> tuple[float, float, int]:
+    """Return ``(eta, theta, steps)`` as numbers if each lies in the explorers' range, else raise."""
+    eta = _checks.finite_float("eta", eta)
+    if not ETA_RANGE[0] <= eta <= ETA_RANGE[1]:
+        raise ValueError(f"eta must be a number in [{ETA_RANGE[0]}, {ETA_RANGE[1]}]; got {eta!r}")
+    theta = _checks.finite_float("theta", theta)
+    if not THETA_RANGE[0] <= theta <= THETA_RANGE[1]:
+        low, high = THETA_RANGE
+        raise ValueError(f"theta must be a number of degrees in [{low:g}, {high:g}]; got {theta!r}")
+    return eta, theta, _checks.int_in_range("steps", steps, *STEPS_RANGE)
+
+
 def explore_data(eta: float, theta: float, steps: int) -> Exploration:
     """Run GD and Adagrad (ε = 1e-6) for ``steps`` steps from (-5, -2) on :math:`f_\\theta`.
 
@@ -114,20 +120,11 @@ def explore_data(eta: float, theta: float, steps: int) -> Exploration:
     ranges. A diverging run is recorded, not warned about: the explorer says
     "diverged" itself.
     """
-    eta = _checks.finite_float("eta", eta)
-    if not ETA_RANGE[0] <= eta <= ETA_RANGE[1]:
-        raise ValueError(f"eta must be a number in [{ETA_RANGE[0]}, {ETA_RANGE[1]}]; got {eta!r}")
-    theta = _checks.finite_float("theta", theta)
-    if not THETA_RANGE[0] <= theta <= THETA_RANGE[1]:
-        low, high = THETA_RANGE
-        raise ValueError(f"theta must be a number of degrees in [{low:g}, {high:g}]; got {theta!r}")
-    steps = _checks.int_in_range("steps", steps, *STEPS_RANGE)
+    eta, theta, steps = check_settings(eta, theta, steps)
 
     f_grad = RotatedQuadratic(theta).grad
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DivergenceWarning)
-        gd = trajectory_2d(make_gd_2d(eta), steps, f_grad)
-        adagrad = trajectory_2d(make_adagrad_2d(eta, EPS), steps, f_grad)
+    gd = trajectory_2d(make_gd_2d(eta), steps, f_grad, warn=False)
+    adagrad = trajectory_2d(make_adagrad_2d(eta, EPS), steps, f_grad, warn=False)
     return Exploration(
         eta=eta,
         theta=theta,

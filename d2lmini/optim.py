@@ -8,7 +8,7 @@ place when ``step(grads)`` is called with one gradient array per parameter:
 >>> opt = Adagrad([w], lr=0.1)
 >>> opt.step([np.array([0.5, 4.0])])
 >>> w.round(6)
-array([ 0.9, -1.9])
+array([ 0.9, -2.1])
 """
 
 from __future__ import annotations

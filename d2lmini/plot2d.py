@@ -27,7 +27,7 @@ def _as_points(results: Any) -> np.ndarray:
     return points
 
 
-def view_box(points: np.ndarray, margin: float = 0.1) -> tuple[float, float, float, float]:
+def _view_box(points: np.ndarray, margin: float = 0.1) -> tuple[float, float, float, float]:
     """The smallest box holding d2l's default view and every finite point, padded."""
     finite = points[np.isfinite(points).all(axis=1)]
     lo = np.array([_DEFAULT_BOX[0], _DEFAULT_BOX[2]])
@@ -51,7 +51,7 @@ def show_trace_2d(f: Callable[[Any, Any], Any], results: Any, ax: Any = None) ->
     points = _as_points(results)
     if ax is None:
         _, ax = plt.subplots(figsize=(3.5, 2.5))
-    x_lo, x_hi, y_lo, y_hi = view_box(points)
+    x_lo, x_hi, y_lo, y_hi = _view_box(points)
     grid1, grid2 = np.meshgrid(np.linspace(x_lo, x_hi, 200), np.linspace(y_lo, y_hi, 200))
     with np.errstate(all="ignore"):
         values = np.ma.masked_invalid(np.asarray(f(grid1, grid2), dtype=float))

@@ -184,8 +184,8 @@ def train_linear(
 
     ``eta0`` may be one base rate (the result has shape ``(d,)``) or a 1-D
     sequence of them, trained side by side on the same stream (the result has
-    shape ``(len(eta0), d)``). ``c`` ≥ 0 offsets the global schedule and the
-    clocks; ``eps`` > 0 is Adagrad's ε, inside the square root as in the book.
+    shape ``(len(eta0), d)``). ``c`` > 0 offsets the global schedule and the
+    clocks (it keeps the clock of a feature not seen yet finite); ``eps`` > 0 is Adagrad's ε, inside the square root as in the book.
     A run whose rate is too large may overflow; its weights are then inf or
     nan, and no warning is raised.
     """
@@ -193,7 +193,7 @@ def train_linear(
         raise TypeError(f"data must be a SparseData from make_sparse_data; got {type(data).__name__}")
     method = _check_method(method)
     rates = _check_eta0("eta0", eta0)
-    c = _checks.nonnegative_float("c", c)
+    c = _checks.positive_float("c", c)
     eps = _checks.positive_float("eps", eps)
 
     X, y = data.X, data.y

@@ -20,6 +20,9 @@ State2D = tuple[float, float, float, float]
 Gradient2D = Callable[[float, float], tuple[float, float]]
 Trainer2D = Callable[[float, float, float, float, Gradient2D], State2D]
 
+ADAGRAD_EPS = 1e-6
+"""Adagrad's ε in the 2-D examples, inside the square root as on the reference page."""
+
 
 def make_gd_2d(eta: float) -> Trainer2D:
     """Gradient descent, :math:`x_t = x_{t-1} - \\eta\\, g_t`.
@@ -35,7 +38,7 @@ def make_gd_2d(eta: float) -> Trainer2D:
     return gd_2d
 
 
-def make_adagrad_2d(eta: float, eps: float = 1e-6) -> Trainer2D:
+def make_adagrad_2d(eta: float, eps: float = ADAGRAD_EPS) -> Trainer2D:
     """Adagrad, coordinate by coordinate, with ε inside the square root:
 
     .. math::

@@ -95,12 +95,27 @@ def _check_gradient(f_grad: Callable[..., Any], x1: float, x2: float, step: int,
     ) from err
 
 
+def _blame_nan(f_grad: Callable[..., Any] | None, previous: np.ndarray, step: int) -> None:
+    """Raise ``ValueError`` for a NaN that appeared from the finite state ``previous``, naming its source."""
+    x1, x2 = float(previous[0]), float(previous[1])
+    if f_grad is not None:
+        gradient = tuple(float(g) for g in f_grad(x1, x2))
+        if not all(math.isfinite(g) for g in gradient):
+            raise ValueError(
+                f"f_grad returned the non-finite gradient {gradient} at step {step}, "
+                f"from the finite point ({x1!r}, {x2!r}); check its arithmetic"
+            )
+    raise ValueError(
+        f"trainer returned NaN at step {step} from the finite state {previous.tolist()}; check its arithmetic"
+    )
+
+
 def _is_diverged(x1: float, x2: float) -> bool:
     return not (abs(x1) <= DIVERGENCE_BOUND and abs(x2) <= DIVERGENCE_BOUND)
 
 
 def trajectory_2d(
-    trainer: Callable[..., Any], steps: int = 20, f_grad: Callable[..., Any] | None = None
+    trainer: Callable[..., Any], steps: int = 20, f_grad: Callable[..., Any] | None = None, *, warn: bool = True
 ) -> np.ndarray:
     """Return the states ``(x1, x2, s1, s2)`` of ``steps`` trainer calls, silently.
 
@@ -109,8 +124,14 @@ def trajectory_2d(
     :data:`DIVERGENCE_BOUND`), one :class:`DivergenceWarning` names the step,
     the remaining steps still run, and arithmetic overflow stays quiet.
     A trainer that produces NaN from a finite, bounded state is a bug and
-    raises ``ValueError``.
+    raises ``ValueError``. ``warn=False`` leaves the warning out, for callers
+    that report divergence themselves (the explorers).
     """
+    return _run(trainer, steps, f_grad, warn)
+
+
+def _run(trainer: Callable[..., Any], steps: int, f_grad: Callable[..., Any] | None, warn: bool) -> np.ndarray:
+    """The loop behind :func:`trajectory_2d` and :func:`train_2d` (so a warning points at their caller)."""
     steps = _checks.positive_int("steps", steps)
     _checks.callable_arg("trainer", trainer)
     if f_grad is not None:
@@ -136,19 +157,17 @@ def trajectory_2d(
                     _check_gradient(f_grad, state[0], state[1], step, err)
                 raise
             if diverged_at is None and any(math.isnan(v) for v in state):
-                raise ValueError(
-                    f"trainer returned NaN at step {step} from the finite state {states[step - 1].tolist()}; "
-                    "check its arithmetic"
-                )
+                _blame_nan(f_grad, states[step - 1], step)
             states[step] = state
             if diverged_at is None and _is_diverged(state[0], state[1]):
                 diverged_at = step
-                warnings.warn(
-                    f"train_2d: the iterates diverged at step {step} "
-                    f"(x1={state[0]:.3g}, x2={state[1]:.3g}); try a smaller learning rate",
-                    DivergenceWarning,
-                    stacklevel=3,
-                )
+                if warn:
+                    warnings.warn(
+                        f"train_2d: the iterates diverged at step {step} "
+                        f"(x1={state[0]:.3g}, x2={state[1]:.3g}); try a smaller learning rate",
+                        DivergenceWarning,
+                        stacklevel=3,
+                    )
     return states
 
 
@@ -161,7 +180,7 @@ def train_2d(
     ``f_grad`` is given) returns the next state. Prints
     ``epoch {steps}, x1: {x1:f}, x2: {x2:f}`` as d2l does.
     """
-    states = trajectory_2d(trainer, steps, f_grad)
+    states = _run(trainer, steps, f_grad, warn=True)
     x1, x2 = states[-1, :2]
     print(f"epoch {steps}, x1: {x1:f}, x2: {x2:f}")
     return [(float(a), float(b)) for a, b in states[:, :2]]

@@ -27,13 +27,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
 from .explorer import (
     DEFAULTS,
     ETA_RANGE,
     STEPS_RANGE,
     THETA_RANGE,
     Exploration,
+    check_settings,
     clip_polyline,
     contour_levels,
     ellipse,
@@ -173,7 +173,9 @@ class Explorer:
     def update(self, change: Any = None) -> None:
         """Recompute both runs from the controls and redraw the existing artists."""
         c = self.controls
-        data = explore_data(c["eta"].value, c["theta"].value, c["steps"].value)
+        data, settings = self.data, (c["eta"].value, c["theta"].value, c["steps"].value)
+        if data is None or (data.eta, data.theta, data.steps) != settings:
+            data = explore_data(*settings)  # a change of "show" alone reuses both runs
         show = c["show"].value
         show_gd, show_ada = show in ("both", "gd"), show in ("both", "adagrad")
         a = self.artists
@@ -258,7 +260,7 @@ def explore(eta: float = DEFAULTS["eta"], theta: float = DEFAULTS["theta"],
     the contours of :math:`f_\\theta`, Adagrad's effective rates over the
     steps, and the final points in ``train_2d``'s format. Needs ipywidgets.
     """
-    explore_data(eta, theta, steps)  # validates the three numbers with their ranges
+    eta, theta, steps = check_settings(eta, theta, steps)  # sliders would clamp silently
     if show not in SHOW_CHOICES:
         raise ValueError(f"show must be one of {SHOW_CHOICES}; got {show!r}")
     try:
@@ -267,4 +269,4 @@ def explore(eta: float = DEFAULTS["eta"], theta: float = DEFAULTS["theta"],
         raise ImportError(
             "d2lmini.widgets.explore needs ipywidgets: pip install 'd2lmini[widgets]'"
         ) from None
-    return Explorer(float(eta), float(theta), _checks.positive_int("steps", steps), show)
+    return Explorer(eta, theta, steps, show)

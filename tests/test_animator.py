@@ -131,11 +131,10 @@ def test_flush_shows_the_final_state_without_waiting_for_the_cell_end(fake_kerne
     assert len(log) == 2
 
 
-def test_interactive_mode_outside_a_kernel_redraws_throttled(monkeypatch):
+def test_outside_a_kernel_the_canvas_is_redrawn_throttled(monkeypatch):
     anim = d2l.Animator(min_interval=3600.0)
     draws = []
     monkeypatch.setattr(anim.fig.canvas, "draw_idle", lambda: draws.append(1))
-    monkeypatch.setattr(plt, "isinteractive", lambda: True)
     for x in range(10):
         anim.add(x, x)
     assert len(draws) == 1

@@ -27,7 +27,7 @@ import pytest
 
 import d2lmini as d2l
 from airfoil_hub import NAME, PAYLOAD, PAYLOAD_SHA, PROXY_VARS, Server, closed_port_url
-from d2lmini import data, optim, sparse
+from d2lmini import data, explorer, optim, sparse
 from d2lmini.data import DataIter
 
 ALLOWED = (ValueError, TypeError, OSError)
@@ -146,7 +146,7 @@ CASES = [
     case("train_2d-f_grad-returns-scalar", lambda: d2l.train_2d(d2l.make_adagrad_2d(0.4), f_grad=lambda a, b: 1.0),
          TypeError, r"^f_grad must return the 2 partial derivatives .* at step 1, f_grad\(-5.0, -2.0\) returned 1.0"),
     case("train_2d-f_grad-returns-nan", lambda: d2l.train_2d(d2l.make_adagrad_2d(0.4), f_grad=lambda a, b: (math.nan, b)),
-         ValueError, r"^trainer returned NaN at step 1"),
+         ValueError, r"^f_grad returned the non-finite gradient \(nan, -2.0\) at step 1"),
     # show_trace_2d and the objective
     *[case(f"show_trace_2d-results-{label}", lambda r=results: d2l.show_trace_2d(RQ, r), error,
            r"^results must be a sequence of \(x1, x2\) points")
@@ -243,7 +243,8 @@ CASES = [
           ("eta0-2d", dict(eta0=[[0.1]]), ValueError, r"^eta0 must be a finite number > 0"),
           ("eta0-str", dict(eta0="fast"), TypeError, r"^eta0 must be a finite number > 0"),
           ("eta0-bool", dict(eta0=True), TypeError, r"^eta0 must be a finite number > 0"),
-          ("c-negative", dict(c=-1.0), ValueError, r"^c must be a finite number >= 0"),
+          ("c-negative", dict(c=-1.0), ValueError, r"^c must be a finite number > 0"),
+          ("c-zero", dict(c=0.0), ValueError, r"^c must be a finite number > 0"),
           ("eps-zero", dict(eps=0.0), ValueError, r"^eps must be a finite number > 0"),
       ]],
     case("train_linear-data-array", lambda: sparse.train_linear(np.zeros((3, 2)), "adagrad", 0.1), TypeError, r"^data must be a SparseData"),
@@ -252,6 +253,25 @@ CASES = [
     case("run_experiment-method-unknown", lambda: sparse.run_experiment(seed=0, n=50, d=5, methods=["global", "newton"]), ValueError, r"^method must be one of"),
     case("run_experiment-eta0_grid-overflows", lambda: sparse.run_experiment(seed=0, n=200, d=10, eta0_grid=[1e6], methods=["global"]),
          ValueError, r"^every base rate in eta0_grid overflowed for method 'global'"),
+    # the explorers: the sliders' ranges
+    *[case(f"explore_data-{label}", lambda k=kwargs: explorer.explore_data(**({"eta": 0.4, "theta": 0.0, "steps": 20} | k)),
+           error, pattern)
+      for label, kwargs, error, pattern in [
+          ("eta-zero", dict(eta=0.0), ValueError, r"^eta must be a number in \[0.01, 10.0\]"),
+          ("eta-above-range", dict(eta=10.5), ValueError, r"^eta must be a number in \[0.01, 10.0\]"),
+          ("eta-nan", dict(eta=math.nan), ValueError, r"^eta must be a finite number"),
+          ("eta-str", dict(eta="0.4"), TypeError, r"^eta must be a finite number"),
+          ("theta-negative", dict(theta=-1.0), ValueError, r"^theta must be a number of degrees in \[0, 180\]"),
+          ("theta-above-range", dict(theta=181), ValueError, r"^theta must be a number of degrees in \[0, 180\]"),
+          ("theta-inf", dict(theta=math.inf), ValueError, r"^theta must be a finite number"),
+          ("steps-zero", dict(steps=0), ValueError, r"^steps must be an integer in \[1, 100\]"),
+          ("steps-above-range", dict(steps=101), ValueError, r"^steps must be an integer in \[1, 100\]"),
+          ("steps-float", dict(steps=2.0), TypeError, r"^steps must be an integer in \[1, 100\]"),
+      ]],
+    case("explore-eta-above-range", lambda: d2l.widgets.explore(eta=20), ValueError, r"^eta must be a number in \[0.01, 10.0\]"),
+    case("explore-steps-zero", lambda: d2l.widgets.explore(steps=0), ValueError, r"^steps must be an integer in \[1, 100\]"),
+    case("explore-show-unknown", lambda: d2l.widgets.explore(show="sgd"), ValueError,
+         r"^show must be one of \('both', 'gd', 'adagrad'\); got 'sgd'"),
 ]
 
 
@@ -457,9 +477,17 @@ class Hub:
         return self
 
     def dir_read_only(self):
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            pytest.skip("root may write into a read-only directory, so this case cannot arise")
         self.dir.chmod(stat.S_IRUSR | stat.S_IXUSR)
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            # root may write anyway (CI runs as root): report the permissions a normal user sees
+            read_only, real_access = self.dir, os.access
+
+            def access(path, mode, *args, **kwargs):
+                if os.path.samefile(path, read_only) and mode & os.W_OK:
+                    return False
+                return real_access(path, mode, *args, **kwargs)
+
+            self.monkeypatch.setattr(os, "access", access)
         return self
 
     def no_temporary_file(self):

@@ -29,9 +29,8 @@ def test_rare_features_lag_under_the_global_schedule(sparse_run):
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
-def test_on_dense_small_values_the_clock_is_the_global_schedule_and_adagrad_wins(seed):
+def test_on_dense_small_values_adagrad_beats_the_clock_on_rare_features(seed):
     result = sparse.run_experiment(seed=seed, background=0.01)
-    assert np.array_equal(result.errors["clock"], result.errors["global"])
     rare = {m: b["rare"] for m, b in result.bucket_means().items()}
     assert rare["clock"] >= 1.5 * rare["adagrad"], rare
 

@@ -130,3 +130,18 @@ def test_import_leaves_matplotlib_settings_alone():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "True\n"
+
+
+@pytest.mark.parametrize("run", [d2l.train_2d, d2l.trajectory_2d], ids=["train_2d", "trajectory_2d"])
+def test_divergence_warning_points_at_the_callers_line(run, capsys):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        run(d2l.make_gd_2d(1.0), 50, d2l.RotatedQuadratic(0).grad)
+    assert [w.filename for w in caught] == [__file__]
+
+
+def test_trajectory_2d_can_leave_the_warning_to_its_caller():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        states = d2l.trajectory_2d(d2l.make_gd_2d(1.0), 50, d2l.RotatedQuadratic(0).grad, warn=False)
+    assert abs(states[-1, 1]) > DIVERGENCE_BOUND

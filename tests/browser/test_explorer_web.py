@@ -309,3 +309,15 @@ def test_screenshots(page, artifacts, name, eta, theta, steps, show):
     path = artifacts / f"explorer-{name}.png"
     page.locator(ROOT).screenshot(path=str(path))
     assert path.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("steps, expected", [(1, ["1"]), (2, ["1", "2"]), (20, ["5", "10", "15", "20"])])
+def test_rate_panel_labels_whole_steps_even_for_one_or_two_steps(page, steps, expected):
+    configure(page, 0.4, 0, steps)
+    labels = page.evaluate(
+        """() => Array.from(document.querySelectorAll('[data-explorer="adagrad"] svg.ae-rates .ae-axes text'))
+                 .filter(t => t.style.display !== 'none' && t.getAttribute('text-anchor') === 'middle'
+                              && !t.classList.contains('ae-label'))
+                 .map(t => t.textContent)"""
+    )
+    assert labels == expected

@@ -126,7 +126,7 @@ def images_without_alt(markdown):
 
 
 def test_markdown_images_have_alt_text():
-    sources = [(p, p.read_text()) for p in [REPO / "intro.md", *sorted(CHAPTERS.glob("*.md"))]]
+    sources = [(p, p.read_text()) for p in [REPO / "index.md", *sorted(CHAPTERS.glob("*.md"))]]
     sources += [(f"{p} cell {i}", cell.source) for p in NOTEBOOKS for i, cell in enumerate(load(p).cells)
                 if cell.cell_type == "markdown"]
     missing = [f"{where}: {image}" for where, text in sources for image in images_without_alt(text)]

@@ -259,7 +259,7 @@ def test_the_script_is_inert_on_pages_without_the_explorer(browser, server, book
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        page.goto(server + "intro.html")
+        page.goto(server + "index.html")
         # Jupyter Book loads the script on every page; here it must find nothing to do.
         assert page.locator('script[src*="adagrad-explorer.js"]').count() == 1
         assert page.evaluate("typeof window.AdagradExplorer") == "object"

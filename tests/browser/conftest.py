@@ -55,14 +55,37 @@ def browser():
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves quietly, keeping every request answered with a status >= 400 in ``failures``."""
+
+    def __init__(self, *args, failures: list[str], **kwargs):
+        self.failures = failures
+        super().__init__(*args, **kwargs)
+
+    def log_request(self, code="-", size="-"):
+        if isinstance(code, int) and code >= 400:
+            self.failures.append(f"{code} {self.path}")
+
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
+
+
+SERVER_FAILURES: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def server_failures() -> list[str]:
+    """Requests the book's server answered with an error, in order, as ``"404 /path"``.
+
+    It also sees what the browser fetches on its own, outside any page's events
+    (such as a fallback ``/favicon.ico``).
+    """
+    return SERVER_FAILURES
 
 
 @pytest.fixture(scope="session")
 def server(book_dir):
     """Serve the built book at http://127.0.0.1:<port>/ for the session; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(book_dir))
+    handler = functools.partial(_QuietHandler, directory=str(book_dir), failures=SERVER_FAILURES)
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

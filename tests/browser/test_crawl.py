@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.error
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -91,8 +93,11 @@ def _record(page, record: dict, base_parts) -> None:
 
 
 @pytest.mark.parametrize("scheme", ["http", "file"])
-def test_every_page_loads_nothing_off_site_and_logs_no_error(browser, server, book_dir, artifacts, scheme):
+def test_every_page_loads_nothing_off_site_and_logs_no_error(
+    browser, server, server_failures, book_dir, artifacts, scheme
+):
     pages = built_pages(book_dir)
+    failures_before = len(server_failures)
     assert "chapters/algorithm.html" in pages and "index.html" in pages, pages
     base = server if scheme == "http" else book_dir.as_uri() + "/"
     records = crawl(browser, base, pages)
@@ -106,6 +111,7 @@ def test_every_page_loads_nothing_off_site_and_logs_no_error(browser, server, bo
         if r["off_site"] or r["failed"] or r["errors"]
     }
     assert not problems, json.dumps(problems, indent=1)
+    assert server_failures[failures_before:] == [], "the book's server answered these requests with an error"
     print(f"{scheme}: crawled {len(records)} pages, {sum(len(r['requests']) for r in records)} requests")
 
 
@@ -134,3 +140,11 @@ def test_icon_check_sees_a_redirect_page():
     assert not ICON_LINK.search('<meta http-equiv="Refresh" content="0; url=intro.html" />')
     assert ICON_LINK.search('<link rel="icon" href="_static/favicon.svg"/>')
     assert ICON_LINK.search("<link href='x.ico' rel='shortcut icon'>")
+
+
+def test_the_server_records_what_it_could_not_serve(server, server_failures):
+    before = len(server_failures)
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(server + "no-such-page.html", timeout=10)
+    assert server_failures[before:] == ["404 /no-such-page.html"]
+    del server_failures[before:]

@@ -17,6 +17,7 @@ endif
 .PHONY: venv book test unit nbval build-strict browser notebooks check-notebooks lab clean
 
 $(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "the book needs Python >= 3.11; $(PYTHON) is " + sys.version.split()[0] + " (run: make PYTHON=python3.11 ...)")'
 	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
@@ -39,8 +40,10 @@ nbval: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadscope --nbval --nbval-current-env \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg chapters
 
+# --all: Sphinx would otherwise skip unchanged pages, and with them the warnings
+# an earlier `make book` already printed.
 build-strict: $(STAMP)
-	$(BUILD)
+	$(BUILD) --all
 
 # Headless Chromium (/usr/bin/chromium) against the built book in _build/html:
 # the web explorer equals d2lmini, and no page loads anything off-site or logs an

@@ -4,8 +4,9 @@
     python tools/execute_notebooks.py --check chapters/*.ipynb  # fail if any stored output is stale
 
 Each notebook runs in its own folder with a fresh kernel of this Python.
-No execution timestamps are recorded, so an unchanged notebook does not
-change in git.
+No execution timestamps are recorded, and a cell whose outputs differ only in
+what tests/nbval_sanitize.cfg normalizes (the timing lines) keeps its stored
+outputs, so re-executing an unchanged notebook changes nothing in git.
 
 With ``--check`` the stored files are left alone: each notebook is executed
 as a temporary copy, and every code cell's outputs are compared with the
@@ -68,9 +69,27 @@ def run(notebook: nbformat.NotebookNode, folder: Path, timeout: int) -> nbformat
     return notebook
 
 
-def execute(path: Path, timeout: int) -> None:
-    notebook = nbformat.read(path, as_version=4)
-    nbformat.write(run(notebook, path.parent, timeout), path)
+def execute(path: Path, timeout: int) -> int:
+    """Re-execute ``path`` in place; return how many code cells changed their outputs.
+
+    A cell whose fresh outputs equal the stored ones after the sanitizers (so
+    only a timing line differs) keeps its stored outputs: re-executing an
+    unchanged notebook changes nothing in git, and each timing shown is the one
+    measured by the run that last changed its cell.
+    """
+    stored = nbformat.read(path, as_version=4)
+    fresh = run(copy.deepcopy(stored), path.parent, timeout)
+    rules = sanitizers()
+    changed = 0
+    for old, new in zip(stored.cells, fresh.cells):
+        if new.cell_type != "code":
+            continue
+        if old.get("execution_count") == new.get("execution_count") and _outputs(old, rules) == _outputs(new, rules):
+            new.outputs = old.outputs
+        else:
+            changed += 1
+    nbformat.write(fresh, path)
+    return changed
 
 
 def sanitizers(cfg: Path = SANITIZE_CFG) -> list[tuple[re.Pattern[str], str]]:
@@ -113,6 +132,11 @@ def _normalized(output: dict[str, Any], rules: list[tuple[re.Pattern[str], str]]
     return result
 
 
+def _outputs(cell: nbformat.NotebookNode, rules: list[tuple[re.Pattern[str], str]]) -> list[dict[str, Any]]:
+    """A code cell's outputs in comparable form (streams merged, text sanitized, images decoded)."""
+    return [_normalized(o, rules) for o in merge_streams(copy.deepcopy(cell.get("outputs", [])))]
+
+
 def _describe(stored: list[dict[str, Any]], fresh: list[dict[str, Any]]) -> str:
     if len(stored) != len(fresh):
         kinds = lambda outs: [o["output_type"] for o in outs]  # noqa: E731
@@ -144,8 +168,7 @@ def compare(stored: nbformat.NotebookNode, fresh: nbformat.NotebookNode,
         if old.get("execution_count") != new.get("execution_count"):
             problems.append(f"cell {index}: execution_count stored {old.get('execution_count')}, "
                             f"fresh {new.get('execution_count')}")
-        a = [_normalized(o, rules) for o in merge_streams(copy.deepcopy(old.get("outputs", [])))]
-        b = [_normalized(o, rules) for o in merge_streams(copy.deepcopy(new.get("outputs", [])))]
+        a, b = _outputs(old, rules), _outputs(new, rules)
         for o in b:
             if "error" in o:
                 problems.append(f"cell {index}: raised {o['error'][0]}: {o['error'][1]}")
@@ -182,8 +205,9 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.notebooks:
         start = time.perf_counter()
         if not args.check:
-            print(f"executing {path}", file=sys.stderr)
-            execute(path, args.timeout)
+            changed = execute(path, args.timeout)
+            print(f"executed {path} ({time.perf_counter() - start:.1f} s): "
+                  f"{changed} code cells changed their outputs", file=sys.stderr)
             continue
         problems = check(path, args.timeout, args.keep)
         took = time.perf_counter() - start

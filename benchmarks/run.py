@@ -50,6 +50,34 @@ def cpu_model() -> str:
     return platform.processor() or "unknown CPU"
 
 
+def memory_gib() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 2**20:.0f} GiB"
+    except (OSError, ValueError):
+        pass
+    return "unknown memory"
+
+
+def versions() -> str:
+    """The versions the figures depend on: numpy, matplotlib, torch (if present), Chromium."""
+    from importlib import metadata
+
+    parts = []
+    for package in ("numpy", "matplotlib", "torch"):
+        try:
+            parts.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{package} absent")
+    try:
+        out = subprocess.run([explorer_latency.CHROMIUM, "--version"], capture_output=True, text=True, timeout=30)
+        parts.append(out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "Chromium unknown")
+    except (OSError, subprocess.SubprocessError):
+        parts.append("Chromium absent")
+    return ", ".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=9, help="interleaved training runs per side")
@@ -59,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--make-repeats", type=int, default=1, help="runs of each make command (median reported)")
     args = parser.parse_args(argv)
 
-    print(f"{cpu_model()}, {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
-          f"load average {os.getloadavg()[0]:.2f} at start")
+    print(f"{cpu_model()}, {platform.machine()}, {os.cpu_count()} CPUs, {memory_gib()}, {platform.platform()}, "
+          f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start")
+    print(versions())
     print()
     print(compare_torch.HEADER)
     for row in compare_torch.training_rows(args.repeats):

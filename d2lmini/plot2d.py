@@ -11,6 +11,14 @@ from . import _checks
 # d2l's fixed drawing box; the view grows beyond it to contain the whole trace.
 _DEFAULT_BOX = (-5.5, 1.0, -3.0, 1.0)
 
+DRAW_LIMIT = 1e150
+"""Largest coordinate magnitude that :func:`show_trace_2d` draws.
+
+Its square, 1e300, is still a finite float, so a quadratic objective stays
+finite over the whole view, and matplotlib's tick and transform arithmetic
+keeps a wide margin below the float range (about 1.8e308).
+"""
+
 
 def _as_points(results: Any) -> np.ndarray:
     try:
@@ -27,8 +35,19 @@ def _as_points(results: Any) -> np.ndarray:
     return points
 
 
+def _drawable(points: np.ndarray) -> np.ndarray:
+    """A copy of ``points`` with NaN in every row that is non-finite or has a coordinate beyond ±DRAW_LIMIT."""
+    drawable = points.copy()
+    drawable[~(np.abs(points) <= DRAW_LIMIT).all(axis=1)] = np.nan  # NaN compares False
+    return drawable
+
+
 def _view_box(points: np.ndarray, margin: float = 0.1) -> tuple[float, float, float, float]:
-    """The smallest box holding d2l's default view and every finite point, padded."""
+    """The smallest box holding d2l's default view and every finite point, padded by ``margin`` of its span.
+
+    Expects points within ±DRAW_LIMIT (see :func:`_drawable`), so the box stays
+    within ±(1 + 2 margin) DRAW_LIMIT and every operation here is finite.
+    """
     finite = points[np.isfinite(points).all(axis=1)]
     lo = np.array([_DEFAULT_BOX[0], _DEFAULT_BOX[2]])
     hi = np.array([_DEFAULT_BOX[1], _DEFAULT_BOX[3]])
@@ -40,15 +59,21 @@ def _view_box(points: np.ndarray, margin: float = 0.1) -> tuple[float, float, fl
 
 
 def show_trace_2d(f: Callable[[Any, Any], Any], results: Any, ax: Any = None) -> Any:
-    """Draw the contours of ``f`` and the path ``results``; return the Axes.
+    """Draw the contours of ``f`` and the path ``results`` on ``ax`` (a new figure if None); return the Axes.
 
-    ``f(x1, x2)`` must accept numpy arrays. The view contains every finite
-    point of the path, so a diverging run is drawn rather than cut off.
+    ``f(x1, x2)`` must accept numpy arrays; where it is not finite, no contour
+    is drawn. The view is the smallest box holding d2l's box
+    :math:`[-5.5, 1] \\times [-3, 1]` and every drawable point, padded by a
+    tenth of the points' span, so a path that leaves d2l's box is not cut off.
+    A point is drawable if both coordinates are at most :data:`DRAW_LIMIT`
+    (1e150) in magnitude. The others, such as the late iterates of a
+    diverging run (huge, ``inf`` or NaN), are left out and the line breaks
+    there, so the figure still draws, without overflow warnings.
     """
     import matplotlib.pyplot as plt
 
     _checks.callable_arg("f", f)
-    points = _as_points(results)
+    points = _drawable(_as_points(results))
     if ax is None:
         _, ax = plt.subplots(figsize=(3.5, 2.5))
     x_lo, x_hi, y_lo, y_hi = _view_box(points)

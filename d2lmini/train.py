@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import sys
 from collections.abc import Mapping
 from typing import Any, Callable, Sequence
 
@@ -39,6 +40,8 @@ from .timer import Timer
 
 EVAL_EVERY = 200
 """Examples between two evaluations of the full-data loss, as in d2l."""
+HUGE = math.sqrt(sys.float_info.max)
+"""About 1.34e154: the length of (w, b) beyond which its square overflows; such a run has diverged."""
 INIT_SEED = 0
 INIT_STD = 0.01
 
@@ -152,9 +155,33 @@ def _check_states(states: Any, params: Sequence[np.ndarray]) -> list[np.ndarray]
     return arrays
 
 
+def _advice(updater: str, hyperparams: Mapping[str, Any]) -> str:
+    """What to change when the parameters stop being finite: the update rule, or the learning rate."""
+    if "lr" in hyperparams:
+        return f"Check {updater}, or lower hyperparams['lr'] (now {hyperparams['lr']!r})."
+    return f"Check {updater}, or lower the learning rate in hyperparams (it has no 'lr')."
+
+
+def _nonfinite_value(arrays: Sequence[np.ndarray]) -> str | None:
+    """'nan' or 'inf' if some entry of ``arrays`` is one (NaN first), else None."""
+    if any(np.isnan(a).any() for a in arrays):
+        return "nan"
+    if not all(np.isfinite(a).all() for a in arrays):
+        return "inf"
+    return None
+
+
 def _fit(step: Callable[[], Any], model: _LinearRegression, data_iter: DataIter, num_epochs: int,
-         plot: bool, who: str) -> TrainResult:
-    """The loop shared by both trainers; ``step()`` applies one update from ``model.grads``."""
+         plot: bool, who: str, advice: str) -> TrainResult:
+    """The loop shared by both trainers; ``step()`` applies one update from ``model.grads``.
+
+    After every step the parameters are checked: the first step that leaves a
+    NaN or inf in ``w`` or ``b`` raises ``ValueError`` naming that step, with
+    ``advice`` (which argument to change) appended. A full-data loss that is
+    not finite raises too, naming the step where ``(w, b)`` first grew beyond
+    :data:`HUGE`, if it did. The check costs one dot product per step, of
+    θ = (w, b, 1) with itself.
+    """
     n, batch_size = data_iter.num_examples, data_iter.batch_size
     starts = range(0, n, batch_size)
     # Row i of `rows` is (x_i, 1, -y_i), so rows @ θ is the residual x_i·w + b - y_i,
@@ -172,21 +199,35 @@ def _fit(step: Callable[[], Any], model: _LinearRegression, data_iter: DataIter,
     losses: list[float] = []
     timer = Timer()
     seen, evaluated_at, next_eval = 0, 0, EVAL_EVERY
+    huge_since: str | None = None  # where |(w, b, 1)| first exceeded HUGE
+
+    def where(epoch: int, start: int) -> str:
+        step_number = epoch * len(starts) + start // batch_size + 1
+        return f"step {step_number} (after {seen} examples, epoch {seen / n:.2f})"
 
     def record() -> None:
         nonlocal evaluated_at
         timer.stop()
         loss = evaluate_loss(model.net, data_iter, squared_loss)
         if not math.isfinite(loss):
+            bad = _nonfinite_value(model.params)
+            if bad is None:
+                largest = max(float(np.abs(p).max()) for p in model.params)
+                since = f"; the length of (w, b) first exceeded {HUGE:.3g} at {huge_since}" if huge_since else ""
+                cause = (f"w and b are finite, but so large (largest magnitude {largest:.3g}) "
+                         f"that the loss overflows{since}")
+            else:
+                cause = f"w or b holds {bad}"
             raise ValueError(
                 f"{who}: the full-data loss became {loss} after {seen} examples (epoch {seen / n:.2f}); "
-                "the update produced non-finite parameters. Check the trainer, or lower the learning rate."
+                f"{cause}. {advice}"
             )
         losses.append(loss)
         if animator is not None:
             animator.add(seen / n, loss)
         evaluated_at = seen
 
+    dot, isfinite = np.dot, math.isfinite
     with np.errstate(all="ignore"):
         for epoch in range(num_epochs):
             shuffled = rows[data_iter.permutation(epoch)]
@@ -197,6 +238,16 @@ def _fit(step: Callable[[], Any], model: _LinearRegression, data_iter: DataIter,
                 np.dot(residual, scaled[start:stop], out=grad)
                 step()
                 seen += len(residual)
+                # θ·θ is finite unless θ holds NaN or inf or |θ| > HUGE: then look closer.
+                if not isfinite(dot(theta, theta)):
+                    bad = _nonfinite_value([theta])
+                    if bad is not None:
+                        raise ValueError(
+                            f"{who}: w or b became {bad} at {where(epoch, start)}; "
+                            f"every earlier step left them finite. {advice}"
+                        )
+                    if huge_since is None:
+                        huge_since = where(epoch, start)
                 if seen >= next_eval:
                     record()
                     next_eval = (seen // EVAL_EVERY + 1) * EVAL_EVERY
@@ -216,10 +267,20 @@ def train_ch11(trainer_fn: Callable[..., Any], states: Any, hyperparams: Mapping
     ``trainer_fn(params, grads, states, hyperparams)`` must update
     ``params = [w, b]`` in place from ``grads`` (same shapes); ``states`` is
     passed through unchanged, so it may be None or, as for Adagrad, one array per
-    parameter shaped like it (``(feature_dim, 1)`` and ``(1,)``). Returns
-    ``(cumulative_times, losses)``: the training time up to each evaluation and
-    the full-data loss there. ``plot=False`` skips the live plot. If training
-    fails, the arrays in ``states`` are put back as they were at the call.
+    parameter shaped like it (``(feature_dim, 1)`` and ``(1,)``).
+    ``hyperparams`` must be a dict with string keys. ``trainer_fn`` gets one
+    copy of it for the whole run, with every key, including names only that
+    trainer knows (such as ``'momentum'``, or d2l Adam's step counter ``'t'``,
+    which the trainer may update in the copy); the caller's dict is never
+    changed. Only ``hyperparams['lr']`` is checked here, if present: a finite
+    number ≥ 0 (0 is allowed, as in ``torch.optim``).
+    Returns ``(cumulative_times, losses)``: the training time up to each
+    evaluation and the full-data loss there. ``plot=False`` skips the live plot.
+
+    The first step after which ``w`` or ``b`` holds NaN or inf raises
+    ``ValueError`` naming that step, ``trainer_fn`` and ``hyperparams['lr']``.
+    If training fails, the arrays in ``states`` are put back as they were at
+    the call.
     """
     _check_trainer_fn(trainer_fn)
     hyperparams = _check_hyperparams(hyperparams)
@@ -231,11 +292,19 @@ def train_ch11(trainer_fn: Callable[..., Any], states: Any, hyperparams: Mapping
     state_arrays = _check_states(states, params)
     saved = [array.copy() for array in state_arrays]
 
+    originals = tuple(params)
+
     def step() -> None:
         trainer_fn(params, grads, states, hyperparams)
+        if params[0] is not originals[0] or params[1] is not originals[1]:
+            k = 0 if params[0] is not originals[0] else 1
+            raise TypeError(
+                f"train_ch11: trainer_fn replaced params[{k}] with a new array instead of updating it in place; "
+                f"write e.g. `param -= lr * grad` or `param[:] = ...`, not `params[{k}] = ...`"
+            )
 
     try:
-        return _fit(step, model, data_iter, num_epochs, plot, "train_ch11")
+        return _fit(step, model, data_iter, num_epochs, plot, "train_ch11", _advice("trainer_fn", hyperparams))
     except Exception as err:
         for array, before in zip(state_arrays, saved):  # a rejected call leaves the caller's states alone
             array[...] = before
@@ -275,7 +344,10 @@ def train_concise_ch11(trainer_fn: Callable[..., Any], hyperparams: Mapping[str,
     are those of :func:`train_ch11`. (d2l's PyTorch version minimizes
     ``MSELoss``, which lacks the factor ½ and so doubles the gradient; that only
     matters for optimizers that are not scale-invariant, such as SGD.)
-    ``plot=False`` skips the live plot.
+    ``plot=False`` skips the live plot. A name in ``hyperparams`` that
+    ``trainer_fn`` does not accept raises ``TypeError`` listing the accepted
+    ones; a step that leaves NaN or inf in ``w`` or ``b`` raises ``ValueError``
+    naming the step and ``hyperparams['lr']``.
     """
     _checks.callable_arg("trainer_fn", trainer_fn)
     hyperparams = _check_hyperparams(hyperparams)
@@ -289,4 +361,6 @@ def train_concise_ch11(trainer_fn: Callable[..., Any], hyperparams: Mapping[str,
     if not callable(step_fn):
         raise TypeError(f"trainer_fn must build an optimizer with a step(grads) method; got {type(optimizer).__name__}")
     grads = model.grads
-    return _fit(lambda: step_fn(grads), model, data_iter, num_epochs, plot, "train_concise_ch11")
+    name = getattr(trainer_fn, "__name__", type(trainer_fn).__name__)
+    advice = _advice(f"the optimizer that trainer_fn ({name}) builds", hyperparams)
+    return _fit(lambda: step_fn(grads), model, data_iter, num_epochs, plot, "train_concise_ch11", advice)

@@ -6,10 +6,11 @@ the path or the URL), so the reader learns what to fix. Every exception must be 
 ValueError, TypeError or OSError, and a rejected call prints nothing.
 
 Calls on objects that hold state go through a *subject* with a ``snapshot()``: an
-optimizer, the arrays passed to ``train_ch11``, an Animator, the data cache. The
-snapshot after the rejected call must equal the one before it: nothing was updated
-halfway. A failed download must leave the cache as it was, with no partial file, and
-a bad cached file is never used.
+optimizer, the states, hyperparameter dict and data iterator passed to ``train_ch11``
+or ``train_concise_ch11``, an Animator, the data cache. The snapshot after the
+rejected call must equal the one before it: nothing was updated halfway. A failed
+download must leave the cache as it was, with no partial file, and a bad cached file
+is never used.
 
 Every network access goes to 127.0.0.1: a server started here, or a port where
 nothing listens.
@@ -84,15 +85,41 @@ def adagrad_then_nan(params, grads, states, hyperparams):
     params[0][0] = math.nan
 
 
-def concise(**overrides):
-    args = dict(trainer_fn=optim.Adagrad, hyperparams={"lr": 0.1}, data_iter=linear_data(), num_epochs=1,
-                plot=False)
-    return d2l.train_concise_ch11(**(args | overrides))
+def adagrad_then_inf_at_step(step):
+    """A buggy Adagrad: counts its calls in hyperparams['t'] (as d2l's Adam does), writes inf into b at ``step``."""
+
+    def trainer(params, grads, states, hyperparams):
+        adagrad(params, grads, states, hyperparams)
+        hyperparams["t"] += 1
+        if hyperparams["t"] == step:
+            params[1][0] = math.inf
+
+    return trainer
+
+
+class SGDThenNan:
+    """An optimizer class like optim.SGD whose third step leaves a NaN in w."""
+
+    def __init__(self, params, lr=0.1):
+        self.params, self.lr, self.steps = params, lr, 0
+
+    def step(self, grads):
+        for p, g in zip(self.params, grads):
+            p -= self.lr * g
+        self.steps += 1
+        if self.steps == 3:
+            self.params[0][2, 0] = math.nan
 
 
 def sgd(params, grads, states, hyperparams):
     for p, g in zip(params, grads):
         p -= hyperparams["lr"] * g
+
+
+def sgd_eta(params, grads, states, hyperparams):
+    """SGD that calls its learning rate 'eta'."""
+    for p, g in zip(params, grads):
+        p -= hyperparams["eta"] * g
 
 
 def read_only(array):
@@ -188,23 +215,6 @@ CASES = [
     case("Adagrad-params-int-array", lambda: optim.Adagrad([np.zeros(2, dtype=int)]), TypeError, r"^params\[0\] must be a floating-point numpy array"),
     case("Adagrad-params-list", lambda: optim.Adagrad([[0.0, 1.0]]), TypeError, r"^params\[0\] must be a floating-point numpy array"),
     case("SGD-params-read-only", lambda: optim.SGD([read_only(np.zeros(2))], lr=0.1), ValueError, r"^params\[0\] must be writeable"),
-    # train_concise_ch11: unknown hyperparameter names and the optimizer's own checks
-    case("concise-learning_rate", lambda: concise(hyperparams={"learning_rate": 0.1}), TypeError,
-         r"^hyperparams has the unknown name 'learning_rate' for Adagrad.*it accepts lr, lr_decay"),
-    case("concise-momentum-Adagrad", lambda: concise(hyperparams={"lr": 0.1, "momentum": 0.9}), TypeError,
-         r"^hyperparams has the unknown name 'momentum' for Adagrad"),
-    case("concise-momentum-SGD", lambda: concise(trainer_fn=optim.SGD, hyperparams={"lr": 0.1, "momentum": 0.9}), TypeError,
-         r"^hyperparams has the unknown name 'momentum' for SGD; it accepts lr, weight_decay"),
-    case("concise-lr-negative", lambda: concise(hyperparams={"lr": -1.0}), ValueError, r"^hyperparams\['lr'\] must be a finite number >= 0"),
-    case("concise-eps-negative", lambda: concise(hyperparams={"lr": 0.1, "eps": -1.0}), ValueError, r"^eps must be a finite number >= 0"),
-    case("concise-num_epochs-zero", lambda: concise(num_epochs=0), ValueError, r"^num_epochs must be a positive integer"),
-    case("concise-trainer_fn-not-callable", lambda: concise(trainer_fn=3), TypeError, r"^trainer_fn must be callable"),
-    case("concise-trainer_fn-no-step", lambda: concise(trainer_fn=lambda params, lr: object()), TypeError,
-         r"^trainer_fn must build an optimizer with a step"),
-    case("concise-data_iter-str", lambda: concise(data_iter="airfoil"), TypeError, r"^data_iter must be the minibatch iterator"),
-    case("concise-plot-str", lambda: concise(plot="no"), TypeError, r"^plot must be True or False"),
-    case("concise-diverging-lr", lambda: concise(trainer_fn=optim.SGD, hyperparams={"lr": 1e6}, data_iter=linear_data(n=400), num_epochs=3),
-         ValueError, r"^train_concise_ch11: the full-data loss became (nan|inf) .*lower the learning rate"),
     # the model, the loss, the timer and the plot
     case("squared_loss-labels-mismatch", lambda: d2l.squared_loss(np.zeros((3, 1)), np.zeros(4)), ValueError,
          r"^y must hold one label per prediction \(3\); got shape \(4,\)"),
@@ -299,22 +309,49 @@ class OptimizerSubject:
         return ([p.tolist() for p in self.opt.params], [s.tolist() for s in sums], getattr(self.opt, "steps", None))
 
 
+def reader_state(value):
+    """What a call could change in an argument the reader passed: array contents, dict items, an iterator's epoch."""
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, value.tolist())
+    if isinstance(value, DataIter):
+        return ("DataIter", value.epoch, value.seed, value.batch_size, value.features.tolist(), value.labels.tolist())
+    if isinstance(value, dict):
+        return ("dict", [(key, reader_state(item)) for key, item in value.items()])
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [reader_state(item) for item in value])
+    return ("value", value)
+
+
 class TrainSubject:
-    """The arrays a reader hands to train_ch11: Adagrad states already filled, a hyperparameter dict and the data."""
+    """A train_ch11 call with a reader's arguments: Adagrad states already filled, a hyperparameter dict and the data.
 
-    def __init__(self):
-        self.states = (np.full((5, 1), 0.5), np.full(1, 0.5))
-        self.hyperparams = {"lr": 0.1}
-        self.data_iter = linear_data(n=400)
+    Keyword arguments replace the defaults; the snapshot covers the states, the dict and
+    the data iterator actually passed.
+    """
 
-    def train(self, **overrides):
-        args = dict(trainer_fn=adagrad, states=self.states, hyperparams=self.hyperparams, data_iter=self.data_iter,
-                    feature_dim=5, num_epochs=1, plot=False)
-        return d2l.train_ch11(**(args | overrides))
+    def __init__(self, **overrides):
+        self.args = dict(trainer_fn=adagrad, states=(np.full((5, 1), 0.5), np.full(1, 0.5)), hyperparams={"lr": 0.1},
+                         data_iter=linear_data(n=400), feature_dim=5, num_epochs=1, plot=False) | overrides
+
+    def train(self):
+        return d2l.train_ch11(**self.args)
 
     def snapshot(self):
-        return ([s.tolist() for s in self.states], dict(self.hyperparams), self.data_iter.epoch,
-                self.data_iter.features.tolist(), self.data_iter.labels.tolist())
+        return {name: reader_state(self.args[name]) for name in ("states", "hyperparams", "data_iter")}
+
+
+class ConciseSubject:
+    """A train_concise_ch11 call with a reader's hyperparameter dict and data; the snapshot covers both."""
+
+    def __init__(self, **overrides):
+        self.args = dict(trainer_fn=optim.Adagrad, hyperparams={"lr": 0.1}, data_iter=linear_data(n=400), num_epochs=1,
+                         plot=False) | overrides
+
+    def train(self):
+        return d2l.train_concise_ch11(**self.args)
+
+    def snapshot(self):
+        return {name: reader_state(self.args[name]) for name in ("hyperparams", "data_iter")}
 
 
 class AnimatorSubject:
@@ -360,7 +397,7 @@ STATEFUL_CASES = [
           ("grads-ragged", lambda s: s.opt.step([W_GRAD, [1.0, [2.0]]]), ValueError, r"^grads\[1\] must be an array of shape \(1,\)"),
       ]],
     # train_ch11: every argument, and trainers that fail mid-run; the reader's states stay as they were
-    *[scase(f"train_ch11-{label}", TrainSubject, lambda s, o=overrides: s.train(**o), error, match)
+    *[scase(f"train_ch11-{label}", lambda o=overrides: TrainSubject(**o), TrainSubject.train, error, match)
       for label, overrides, error, match in [
           ("num_epochs-zero", {"num_epochs": 0}, ValueError, r"^num_epochs must be a positive integer"),
           ("num_epochs-negative", {"num_epochs": -2}, ValueError, r"^num_epochs must be a positive integer"),
@@ -376,9 +413,19 @@ STATEFUL_CASES = [
           ("states-int", {"states": (np.zeros((5, 1), dtype=int), np.zeros(1))}, TypeError, r"^states\[0\] must be a floating-point"),
           ("trainer_fn-arity-3", {"trainer_fn": lambda params, states, hyperparams: None}, TypeError, r"^trainer_fn must accept \(params, grads, states, hyperparams\)"),
           ("trainer_fn-not-callable", {"trainer_fn": "adagrad"}, TypeError, r"^trainer_fn must be callable"),
-          ("trainer_fn-returns-nan", {"trainer_fn": adagrad_then_nan}, ValueError, r"^train_ch11: the full-data loss became nan after 200 examples"),
+          ("trainer_fn-returns-nan", {"trainer_fn": adagrad_then_nan}, ValueError,
+           r"^train_ch11: w or b became nan at step 1 \(after 10 examples, epoch 0\.03\); every earlier step left them "
+           r"finite\. Check trainer_fn, or lower hyperparams\['lr'\] \(now 0\.1\)\.$"),
+          ("trainer_fn-writes-inf-at-step-45",
+           {"trainer_fn": adagrad_then_inf_at_step(45), "hyperparams": {"lr": 0.1, "t": 0}, "num_epochs": 2}, ValueError,
+           r"^train_ch11: w or b became inf at step 45 \(after 450 examples, epoch 1\.1\d\); .*"
+           r"Check trainer_fn, or lower hyperparams\['lr'\] \(now 0\.1\)\.$"),
           ("diverging-lr", {"trainer_fn": sgd, "hyperparams": {"lr": 1e6}, "num_epochs": 3}, ValueError,
-           r"^train_ch11: the full-data loss became (nan|inf) .*non-finite parameters.*lower the learning rate"),
+           r"^train_ch11: the full-data loss became (nan|inf) after \d+ examples .*the length of \(w, b\) first exceeded "
+           r"1\.34e\+154 at step \d+ .*Check trainer_fn, or lower hyperparams\['lr'\] \(now 1000000\.0\)\.$"),
+          ("diverging-eta", {"trainer_fn": sgd_eta, "hyperparams": {"eta": 1e6}, "num_epochs": 3}, ValueError,
+           r"^train_ch11: the full-data loss became (nan|inf) .* at step \d+ .*Check trainer_fn, or lower the learning rate "
+           r"in hyperparams \(it has no 'lr'\)\.$"),
           ("hyperparams-list", {"hyperparams": [("lr", 0.1)]}, TypeError, r"^hyperparams must be a dict"),
           ("hyperparams-int-key", {"hyperparams": {1: 0.1}}, TypeError, r"^hyperparams must have string keys"),
           ("lr-negative", {"hyperparams": {"lr": -0.1}}, ValueError, r"^hyperparams\['lr'\] must be a finite number >= 0"),
@@ -389,6 +436,31 @@ STATEFUL_CASES = [
            r"^trainer_fn looked up hyperparams\['lr'\], but hyperparams has no such key; its keys are \['learning_rate'\]"),
           ("data_iter-list", {"data_iter": [(np.zeros((2, 5)), np.zeros(2))]}, TypeError, r"^data_iter must be the minibatch iterator"),
           ("plot-str", {"plot": "no"}, TypeError, r"^plot must be True or False"),
+      ]],
+    # train_concise_ch11: unknown hyperparameter names, the optimizer's own checks and divergence;
+    # the reader's dict and data iterator stay as they were
+    *[scase(f"concise-{label}", lambda o=overrides: ConciseSubject(**o), ConciseSubject.train, error, match)
+      for label, overrides, error, match in [
+          ("learning_rate", {"hyperparams": {"learning_rate": 0.1}}, TypeError,
+           r"^hyperparams has the unknown name 'learning_rate' for Adagrad.*it accepts lr, lr_decay"),
+          ("momentum-Adagrad", {"hyperparams": {"lr": 0.1, "momentum": 0.9}}, TypeError,
+           r"^hyperparams has the unknown name 'momentum' for Adagrad"),
+          ("momentum-SGD", {"trainer_fn": optim.SGD, "hyperparams": {"lr": 0.1, "momentum": 0.9}}, TypeError,
+           r"^hyperparams has the unknown name 'momentum' for SGD; it accepts lr, weight_decay"),
+          ("lr-negative", {"hyperparams": {"lr": -1.0}}, ValueError, r"^hyperparams\['lr'\] must be a finite number >= 0"),
+          ("eps-negative", {"hyperparams": {"lr": 0.1, "eps": -1.0}}, ValueError, r"^eps must be a finite number >= 0"),
+          ("num_epochs-zero", {"num_epochs": 0}, ValueError, r"^num_epochs must be a positive integer"),
+          ("trainer_fn-not-callable", {"trainer_fn": 3}, TypeError, r"^trainer_fn must be callable"),
+          ("trainer_fn-no-step", {"trainer_fn": lambda params, lr: object()}, TypeError,
+           r"^trainer_fn must build an optimizer with a step"),
+          ("data_iter-str", {"data_iter": "airfoil"}, TypeError, r"^data_iter must be the minibatch iterator"),
+          ("plot-str", {"plot": "no"}, TypeError, r"^plot must be True or False"),
+          ("diverging-lr", {"trainer_fn": optim.SGD, "hyperparams": {"lr": 1e6}, "num_epochs": 3}, ValueError,
+           r"^train_concise_ch11: the full-data loss became (nan|inf) .* at step \d+ .*Check the optimizer that "
+           r"trainer_fn \(SGD\) builds, or lower hyperparams\['lr'\] \(now 1000000\.0\)\.$"),
+          ("optimizer-writes-nan", {"trainer_fn": SGDThenNan}, ValueError,
+           r"^train_concise_ch11: w or b became nan at step 3 \(after 30 examples, epoch 0\.07\); .*Check the optimizer "
+           r"that trainer_fn \(SGDThenNan\) builds, or lower hyperparams\['lr'\] \(now 0\.1\)\.$"),
       ]],
     # the Animator: a wrong number of values adds nothing to any line
     scase("Animator-add-too-many-y", AnimatorSubject, lambda s: s.anim.add(2, [0.1, 0.2, 0.3]), ValueError,
@@ -417,7 +489,7 @@ def test_no_step_is_taken_before_the_states_are_checked():
         calls.append(1)
 
     with pytest.raises(ValueError, match="states"):
-        TrainSubject().train(trainer_fn=recorder, states=(np.zeros((3, 1)), np.zeros(1)))
+        TrainSubject(trainer_fn=recorder, states=(np.zeros((3, 1)), np.zeros(1))).train()
     assert calls == []
 
 

@@ -162,6 +162,19 @@ def test_states_are_updated_in_place_with_their_shapes(capsys):
     assert np.all(states[0] > 0) and states[1][0] > 0
 
 
+@pytest.mark.parametrize("k", [0, 1])
+def test_a_trainer_that_replaces_a_parameter_is_told_to_update_in_place(k, capsys):
+    """`params[k] = params[k] - lr * g` rebinds the list entry and would leave training blind to it."""
+
+    def rebinding_sgd(params, grads, states, hyperparams):
+        params[k] = params[k] - hyperparams["lr"] * grads[k]
+
+    states = init_adagrad_states(5)
+    with pytest.raises(TypeError, match=rf"trainer_fn replaced params\[{k}\] .* in place"):
+        d2l.train_ch11(rebinding_sgd, states, {"lr": 0.1}, linear_data(), 5, plot=False)
+    assert capsys.readouterr().out == ""
+
+
 def test_nested_states_like_adams_are_accepted(capsys):
     states = ((np.zeros((5, 1)), np.zeros((5, 1))), (np.zeros(1), np.zeros(1)))
 
@@ -173,6 +186,37 @@ def test_nested_states_like_adams_are_accepted(capsys):
 
     _, losses = d2l.train_ch11(adam_like, states, {"lr": 0.01}, linear_data(), 5)
     assert np.isfinite(losses).all()
+
+
+def test_trainer_fn_gets_every_hyperparameter_in_one_copy_and_the_callers_dict_is_unchanged(capsys):
+    """Names only the reader's trainer knows reach it; like d2l's Adam, it may count steps in hyperparams['t']."""
+    seen = []
+
+    def momentum_sgd(params, grads, states, hyperparams):
+        hyperparams["t"] += 1
+        seen.append((hyperparams["t"], hyperparams["momentum"]))
+        for p, g, v in zip(params, grads, states):
+            v[:] = hyperparams["momentum"] * v + g
+            p -= hyperparams["lr"] * v
+
+    hyperparams = {"lr": 0.01, "momentum": 0.9, "t": 0}
+    data_iter = linear_data()
+    runs = [d2l.train_ch11(momentum_sgd, init_adagrad_states(5), hyperparams, data_iter, 5, plot=False)[1]
+            for _ in range(2)]
+    steps = 2 * len(data_iter)
+    assert seen == [(t, 0.9) for t in range(1, steps + 1)] * 2  # one copy per run, updated across its steps
+    assert hyperparams == {"lr": 0.01, "momentum": 0.9, "t": 0}
+    assert runs[0] == runs[1]
+    assert runs[0][-1] < runs[0][0]
+
+
+def test_lr_zero_is_accepted_and_leaves_w_and_b_where_they_start(capsys):
+    """As torch.optim and d2lmini.optim do, hyperparams['lr'] = 0 is allowed: every evaluation sees the initial loss."""
+    data_iter = linear_data()
+    w0 = np.random.default_rng(INIT_SEED).normal(0.0, INIT_STD, 5)
+    initial = float(np.mean((data_iter.features @ w0 - data_iter.labels) ** 2) / 2)
+    _, losses = d2l.train_ch11(sgd, None, {"lr": 0.0}, data_iter, 5, plot=False)
+    assert losses == pytest.approx([initial] * len(losses), rel=1e-12)
 
 
 def test_concise_adagrad_equals_from_scratch_with_torch_semantics(capsys):

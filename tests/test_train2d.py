@@ -58,10 +58,29 @@ def test_gd_step_by_hand():
     assert (x1, x2, s1, s2) == (-5.0 + 0.1, -2.0 + 0.8, 0.0, 0.0)
 
 
-@pytest.mark.parametrize("theta", np.linspace(0, 180, 13))
-def test_rotation_preserves_the_eigenvalues(theta):
+def finite_difference_hessian(f, x, h=0.5):
+    """Central second differences of f at x, from values of f alone.
+
+    For a quadratic they are exact whatever h, up to rounding: the third derivatives vanish.
+    """
+    steps = h * np.eye(2)
+    hessian = np.empty((2, 2))
+    for i in range(2):
+        for j in range(2):
+            a, b = steps[i], steps[j]
+            hessian[i, j] = (f(*(x + a + b)) - f(*(x + a - b)) - f(*(x - a + b)) + f(*(x - a - b))) / (4 * h * h)
+    return hessian
+
+
+@pytest.mark.parametrize("theta", [*np.linspace(0, 180, 13), 17.3, -30.0, 400.0])
+def test_curvatures_from_f_itself_are_02_and_4_and_the_flat_direction_turns_by_theta(theta):
     f = d2l.RotatedQuadratic(theta)
-    assert np.linalg.eigvalsh(f.hessian()) == pytest.approx([0.2, 4.0], abs=1e-12)
+    hessian = finite_difference_hessian(f, np.array([0.3, -0.7]))
+    eigenvalues, eigenvectors = np.linalg.eigh(hessian)
+    assert eigenvalues == pytest.approx([0.2, 4.0], abs=1e-12)
+    flat = (math.cos(math.radians(theta)), math.sin(math.radians(theta)))
+    assert abs(eigenvectors[:, 0] @ flat) == pytest.approx(1.0, abs=1e-12)  # (cos θ, sin θ) up to sign
+    assert f.hessian() == pytest.approx(hessian, abs=1e-12)
 
 
 @pytest.mark.parametrize("theta", [0.0, 30.0, 45.0, 117.0])

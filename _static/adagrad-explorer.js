@@ -189,12 +189,15 @@
     return ticks;
   }
 
+  /* Ticks at 1, 2 and 5 times the powers of ten. Values below 0.01 are
+   * labelled as m e−k (5e−3, 1e−4), as learning rates are usually written,
+   * so no label is longer than four characters. */
   function logTicks(lo, hi) {
     var ticks = [], subs = [1, 2, 5];
     for (var k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
       subs.forEach(function (m) {
         var v = m * Math.pow(10, k);
-        if (v >= lo && v <= hi) ticks.push([v, String(Number(v.toPrecision(1)))]);
+        if (v >= lo && v <= hi) ticks.push([v, k < -2 ? m + "e\u2212" + -k : String(Number(v.toPrecision(1)))]);
       });
     }
     if (ticks.length > 7) ticks = ticks.filter(function (t) { return /^1/.test(t[1]) || /^0\.0*1$/.test(t[1]); });
@@ -249,9 +252,13 @@
 
   var counter = 0;
 
-  // Panel geometry, in SVG user units.
+  // Panel geometry, in SVG user units. The rate panel's left margin holds its
+  // widest tick label (logTicks keeps them to four characters, at most 33
+  // units in the 12px DejaVu Sans of the labels) between the 4-unit ticks and
+  // the rotated title, whose box ends near x = 16, with a few units to spare.
   var TR = { w: 440, h: 330, left: 52, right: 10, top: 10, bottom: 42 };
-  var RT = { w: 320, h: 330, left: 56, right: 12, top: 10, bottom: 42 };
+  var RT = { w: 320, h: 330, left: 59, right: 12, top: 10, bottom: 42 };
+  var POINT_R = 4.5;             // the rate panel's markers when there is one step
 
   /* Starting values: optional data-eta, data-theta, data-steps and data-show
    * attributes on the root (e.g. for an exercise), else the reference run. */
@@ -289,7 +296,11 @@
     var etaLog = html("input", { id: id + "-eta-log", type: "range", name: "eta-log10",
       min: "-2", max: "1", step: "0.01", value: String(Math.log10(start.eta)) }, null, etaRow);
     var etaBox = html("span", { class: "ae-value" }, null, etaRow);
-    html("label", { for: id + "-eta", class: "ae-inline" }, "\u03b7 =", etaBox);
+    // Shown as "η =" beside the box; read out as "learning rate η".
+    var etaLabel = html("label", { for: id + "-eta", class: "ae-inline" }, null, etaBox);
+    html("span", { class: "ae-visually-hidden" }, "learning rate ", etaLabel);
+    etaLabel.appendChild(document.createTextNode("\u03b7"));
+    html("span", { "aria-hidden": "true" }, " =", etaLabel);
     var eta = html("input", { id: id + "-eta", type: "number", name: "eta", min: String(ETA_MIN),
       max: String(ETA_MAX), step: "any", value: String(start.eta), inputmode: "decimal",
       "aria-describedby": id + "-eta-hint" }, null, etaBox);
@@ -324,7 +335,8 @@
       '<span aria-hidden="true">\u25b2</span> start (\u22125, \u22122) ' +
       '<span aria-hidden="true">+</span> minimum (0, 0). ' +
       'Right: Adagrad\u2019s effective rates \u03b7/\u221a(s<sub>t</sub> + \u03b5) ' +
-      '(solid x1, dashed x2) and GD\u2019s constant \u03b7 (dotted).';
+      '(solid x1, dashed x2; after a single step, a dot for x1 and a ring for x2) ' +
+      'and GD\u2019s constant \u03b7 (dotted).';
 
     // Panels.
     var panels = html("div", { class: "ae-panels" }, null, root);
@@ -467,6 +479,8 @@
       trYTicks(linearTicks(box[2], box[3], 6), sy);
     }
 
+    var single = false;            // are the rates drawn as markers (one step)?
+
     function drawRates(ada, etaValue, show) {
       var n = ada.s1.length - 1;
       var pw = RT.w - RT.left - RT.right, ph = RT.h - RT.top - RT.bottom;
@@ -480,11 +494,22 @@
       function line(series) {
         var parts = [];
         for (var t = 1; t <= n; t++) parts.push((t === 1 ? "M" : "L") + fmt(sx(t)) + " " + fmt(sy(series[t - 1])));
-        if (n === 1) parts.push("h0.01");
         return parts.join("");
       }
-      rateLines.x1.setAttribute("d", line(r[0]));
-      rateLines.x2.setAttribute("d", line(r[1]));
+      // One step gives one rate per coordinate, which a line cannot show:
+      // draw it as a marker instead (a dot for x1, a ring for x2).
+      function point(value) {
+        var cx = sx(1), cy = sy(value);
+        return "M" + fmt(cx - POINT_R) + " " + fmt(cy) + "a" + POINT_R + " " + POINT_R + " 0 1 0 " + 2 * POINT_R +
+          " 0a" + POINT_R + " " + POINT_R + " 0 1 0 " + -2 * POINT_R + " 0z";
+      }
+      if ((n === 1) !== single) {
+        single = n === 1;
+        rateLines.x1.classList.toggle("ae-point", single);
+        rateLines.x2.classList.toggle("ae-point", single);
+      }
+      rateLines.x1.setAttribute("d", single ? point(r[0][0]) : line(r[0]));
+      rateLines.x2.setAttribute("d", single ? point(r[1][0]) : line(r[1]));
       rateLines.gd.setAttribute("d", "M" + fmt(sx(0.5)) + " " + fmt(sy(etaValue)) + "H" + fmt(sx(n + 0.5)));
       rateLines.x1.style.display = rateLines.x2.style.display = showAda ? "" : "none";
       rateLines.gd.style.display = showGd ? "" : "none";

@@ -54,7 +54,7 @@ _LEGEND = (
     f"<span style='color:{ADAGRAD_COLOR}'>&#9679;&#8212;&#9679; Adagrad</span> &nbsp; "
     f"<span style='color:{GD_COLOR}'>&#9632;- -&#9632; GD</span> &nbsp; "
     "&#9650; start (−5, −2) &nbsp; + minimum &nbsp;|&nbsp; right, effective rates: "
-    f"<span style='color:{ADAGRAD_COLOR}'>&#8212;&#8212; x1, - - - x2</span>, "
+    f"<span style='color:{ADAGRAD_COLOR}'>&#8212;&#8212; x1, - - - x2 (after one step: &#9679; x1, &#9675; x2)</span>, "
     f"<span style='color:{GD_COLOR}'>&#183;&#183;&#183; GD's constant η</span></div>"
 )
 
@@ -141,7 +141,10 @@ class Explorer:
         # Few tick labels: drawing text is most of the time a redraw takes.
         traj.xaxis.set_major_locator(MaxNLocator(nbins=6))
         traj.yaxis.set_major_locator(MaxNLocator(nbins=5))
-        rates.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        # Whole steps only: with the default min_n_ticks=2 the locator falls
+        # back to fractional ticks (0.6, 0.8, ...) when the view (0.5, 1.5)
+        # holds a single integer.
+        rates.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True, min_n_ticks=1))
         rates.set_yscale("log")
         rates.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
         rates.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
@@ -156,8 +159,10 @@ class Explorer:
         ada_marks, = traj.plot([], [], "o", color=ADAGRAD_COLOR, ms=3, zorder=4)
         traj.plot([-5.0], [-2.0], "k^", ms=6, zorder=5)
         traj.plot([0.0], [0.0], "k+", ms=9, mew=1.5, zorder=5)
-        r1, = rates.plot([], [], "-", color=ADAGRAD_COLOR, lw=1.5)
-        r2, = rates.plot([], [], "--", color=ADAGRAD_COLOR, lw=1.5)
+        # A single step gives one rate per coordinate, which a line cannot
+        # draw: update() then turns on these markers (a dot for x1, a ring for x2).
+        r1, = rates.plot([], [], "-", color=ADAGRAD_COLOR, lw=1.5, marker="None", ms=6)
+        r2, = rates.plot([], [], "--", color=ADAGRAD_COLOR, lw=1.5, marker="None", ms=6, mfc="white", mew=1.5)
         rgd, = rates.plot([], [], ":", color=GD_COLOR, lw=1.5)
         # The legends and the status line are HTML beside the image: matplotlib
         # text is the slowest part of a redraw.
@@ -201,6 +206,10 @@ class Explorer:
         t = np.arange(1, data.steps + 1)
         a["rate_x1"].set_data(t, data.rates[:, 0])
         a["rate_x2"].set_data(t, data.rates[:, 1])
+        marker = "o" if data.steps == 1 else "None"
+        if a["rate_x1"].get_marker() != marker:
+            a["rate_x1"].set_marker(marker)
+            a["rate_x2"].set_marker(marker)
         a["rate_gd"].set_data([0.5, data.steps + 0.5], [data.eta, data.eta])
         for name in ("rate_x1", "rate_x2"):
             a[name].set_visible(show_ada)

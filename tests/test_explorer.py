@@ -205,3 +205,70 @@ def test_display_is_deterministic_for_the_stored_notebook(explorer):
     model_id = bundle["application/vnd.jupyter.widget-view+json"]["model_id"]
     assert re.fullmatch(r"d2lmini-explorer-\d+", model_id)
     assert d2l.widgets.explore()._repr_mimebundle_()["application/vnd.jupyter.widget-view+json"]["model_id"] != model_id
+
+
+def _png_pixels(explorer) -> np.ndarray:
+    """The explorer's rendered PNG as an array of RGB ints (row 0 at the top)."""
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(explorer.image.value)).convert("RGB")).astype(int)
+
+
+def _count_color(pixels: np.ndarray, hex_color: str) -> int:
+    rgb = np.array([int(hex_color[i:i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(pixels - rgb).sum(axis=2) < 60).sum())
+
+
+def test_one_step_draws_each_rate_as_a_visible_marker():
+    # A one-point line draws nothing in matplotlib: the rates need markers.
+    explorer = d2l.widgets.explore(steps=1, show="adagrad")
+    a = explorer.artists
+    rates = a["rate_axes"]
+    (x_lo, x_hi), (y_lo, y_hi) = rates.get_xlim(), rates.get_ylim()
+    image = _png_pixels(explorer)
+    for name, column in (("rate_x1", 0), ("rate_x2", 1)):
+        line = a[name]
+        assert line.get_visible() and line.get_marker() == "o" and line.get_markersize() >= 4, name
+        (t,), (rate,) = line.get_data()
+        assert t == 1 and rate == explorer.data.rates[0, column]
+        assert x_lo < t < x_hi and y_lo < rate < y_hi, name
+        # ... and the rendered image has the marker's colour around the point
+        # (Adagrad's colour appears nowhere else in the rate panel here).
+        px, py = rates.transData.transform((t, rate))
+        row, col = int(round(image.shape[0] - py)), int(round(px))
+        around = image[row - 6:row + 7, col - 6:col + 7]
+        assert _count_color(around, d2l.widgets.ADAGRAD_COLOR) >= 12, name
+
+    # With two steps or more the rates are lines again, on the same artists.
+    artists = dict(a)
+    explorer.controls["steps"].value = 2
+    assert explorer.artists == artists
+    assert a["rate_x1"].get_marker() == "None" and a["rate_x2"].get_marker() == "None"
+
+
+def _step_ticks(rates) -> list[float]:
+    x_lo, x_hi = rates.get_xlim()
+    return [t for t in rates.xaxis.get_majorticklocs() if x_lo <= t <= x_hi]
+
+
+@pytest.mark.parametrize("steps, expected", [(1, ["1"]), (2, ["1", "2"]), (3, ["1", "2", "3"]),
+                                             (100, ["20", "40", "60", "80", "100"])])
+def test_step_axis_labels_whole_steps(steps, expected):
+    explorer = d2l.widgets.explore(steps=steps)
+    rates = explorer.artists["rate_axes"]
+    ticks = _step_ticks(rates)
+    assert ticks and all(t == round(t) for t in ticks), ticks
+    # the labels drawn in the PNG (the figure was just rendered)
+    x_lo, x_hi = rates.get_xlim()
+    drawn = [label.get_text() for label in rates.get_xticklabels() if x_lo <= label.get_position()[0] <= x_hi]
+    assert drawn == expected
+
+
+def test_step_axis_ticks_are_whole_for_every_step_count(explorer):
+    rates = explorer.artists["rate_axes"]
+    for steps in range(ex.STEPS_RANGE[0], ex.STEPS_RANGE[1] + 1):
+        rates.set_xlim(0.5, steps + 0.5)  # as update() sets it
+        ticks = _step_ticks(rates)
+        assert ticks and all(t == round(t) for t in ticks), (steps, ticks)

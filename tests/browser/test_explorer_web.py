@@ -321,3 +321,67 @@ def test_rate_panel_labels_whole_steps_even_for_one_or_two_steps(page, steps, ex
                  .map(t => t.textContent)"""
     )
     assert labels == expected
+
+
+@pytest.mark.parametrize("eta, theta, show", [(0.4, 0, "adagrad"), (0.01, 45, "both")])
+def test_one_step_draws_each_rate_as_a_visible_marker(page, eta, theta, show):
+    """With one step each coordinate has one rate: it must show (a lone line point draws nothing)."""
+    configure(page, eta, theta, 1, show)
+    svg = page.locator(f'{ROOT} svg[data-role="rates"]')
+    image = _panel_png(page, "rates")
+    blue = _colored(image, "--ae-ada", page)
+    panel = svg.bounding_box()
+    for role in ("rate-x1", "rate-x2"):
+        marker = svg.locator(f'[data-role="{role}"]')
+        box = marker.evaluate("p => { const b = p.getBBox(); return [b.width, b.height]; }")
+        assert min(box) >= 6, (role, box)  # a marker, not a degenerate path
+        # the screenshot has Adagrad's colour where the marker is
+        b = marker.bounding_box()
+        x0, y0 = int(b["x"] - panel["x"]), int(b["y"] - panel["y"])
+        inside = blue[y0:y0 + int(math.ceil(b["height"])) + 1, x0:x0 + int(math.ceil(b["width"])) + 1].sum()
+        assert inside >= 10, (role, inside)
+
+
+# The rate panel's longest tick labels come with its smallest rates (η = 0.01:
+# down to 5e−5 at θ = 101°) and its largest (η = 10, one step, θ = 23°: about 1650).
+TITLE_SETTINGS = [(0.01, 0, 100), (0.01, 101, 100), (0.01, 0, 1), (10.0, 0, 100), (10.0, 23, 1)]
+
+
+@pytest.mark.parametrize("eta, theta, steps", TITLE_SETTINGS)
+def test_axis_titles_clear_the_tick_labels(page, eta, theta, steps):
+    configure(page, eta, theta, steps)
+    overlaps = page.evaluate(
+        """root => {
+            const boxes = [];
+            for (const svg of document.querySelectorAll(root + ' svg')) {
+                const own = svg.getBoundingClientRect();
+                const title = Array.from(svg.querySelectorAll('.ae-axes text.ae-label'))
+                    .find(t => t.hasAttribute('transform')).getBoundingClientRect();
+                if (title.left < own.left - 1) boxes.push(['title cut off', svg.dataset.role, title.left, own.left]);
+                for (const t of svg.querySelectorAll('.ae-axes text:not(.ae-label)')) {
+                    if (t.style.display === 'none') continue;
+                    const b = t.getBoundingClientRect();
+                    if (b.left < title.right && title.left < b.right && b.top < title.bottom && title.top < b.bottom)
+                        boxes.push([svg.dataset.role, t.textContent, b.left, title.right]);
+                    if (b.left < own.left) boxes.push(['label cut off', svg.dataset.role, t.textContent]);
+                }
+            }
+            return boxes;
+        }""",
+        ROOT,
+    )
+    assert not overlaps, overlaps
+
+
+def test_the_eta_box_is_named_learning_rate(page):
+    explorer = page.locator(ROOT)
+    box = explorer.get_by_role("spinbutton", name="learning rate η", exact=True)
+    assert box.count() == 1 and box.get_attribute("name") == "eta"
+    # what a sighted reader sees beside the box stays short: "η ="
+    label = explorer.locator(f'label[for="{box.get_attribute("id")}"]')
+    hidden = label.locator(".ae-visually-hidden")
+    assert hidden.text_content().strip() == "learning rate"
+    size = hidden.bounding_box()
+    assert size["width"] <= 1 and size["height"] <= 1
+    assert label.evaluate("l => { const c = l.cloneNode(true); c.querySelector('.ae-visually-hidden').remove(); "
+                          "return c.textContent.trim(); }") == "η ="

@@ -12,6 +12,9 @@ ifeq ($(origin D2LMINI_DATA_DIR),undefined)
 ifneq ($(wildcard $(SHARED_DATA)/airfoil_self_noise.dat),)
 export D2LMINI_DATA_DIR := $(SHARED_DATA)
 endif
+else ifneq ($(D2LMINI_DATA_DIR),)
+# The notebooks run in chapters/, so a relative path given here is made absolute.
+export D2LMINI_DATA_DIR := $(abspath $(D2LMINI_DATA_DIR))
 endif
 
 .PHONY: venv book test unit nbval build-strict browser notebooks check-notebooks lab clean

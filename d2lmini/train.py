@@ -210,17 +210,13 @@ def _fit(step: Callable[[], Any], model: _LinearRegression, data_iter: DataIter,
         timer.stop()
         loss = evaluate_loss(model.net, data_iter, squared_loss)
         if not math.isfinite(loss):
-            bad = _nonfinite_value(model.params)
-            if bad is None:
-                largest = max(float(np.abs(p).max()) for p in model.params)
-                since = f"; the length of (w, b) first exceeded {HUGE:.3g} at {huge_since}" if huge_since else ""
-                cause = (f"w and b are finite, but so large (largest magnitude {largest:.3g}) "
-                         f"that the loss overflows{since}")
-            else:
-                cause = f"w or b holds {bad}"
+            # Every step has checked that w and b are finite, so they are just too large.
+            largest = max(float(np.abs(p).max()) for p in model.params)
+            since = f"; the length of (w, b) first exceeded {HUGE:.3g} at {huge_since}" if huge_since else ""
             raise ValueError(
                 f"{who}: the full-data loss became {loss} after {seen} examples (epoch {seen / n:.2f}); "
-                f"{cause}. {advice}"
+                f"w and b are finite, but so large (largest magnitude {largest:.3g}) that the loss "
+                f"overflows{since}. {advice}"
             )
         losses.append(loss)
         if animator is not None:

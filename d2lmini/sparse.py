@@ -296,6 +296,7 @@ def run_experiment(
     a method, ``ValueError`` names the method.
     """
     grid = tuple(float(v) for v in _check_eta0("eta0_grid", eta0_grid))
+    methods = _checks.sequence("methods", methods, f"a sequence of names from {METHODS}", empty=True)
     methods = tuple(_check_method(m) for m in methods)
     if not methods:
         raise ValueError("methods must name at least one of " + ", ".join(map(repr, METHODS)))
@@ -324,14 +325,18 @@ def plot_errors(result: SparseResult, ax: Any = None) -> Any:
     """Draw each feature's error against its frequency, log-log, one colour per method.
 
     Dots are single features; each line joins the mean error of a method
-    within logarithmically spaced frequency bins. Returns the Axes.
+    within logarithmically spaced frequency bins. Returns the Axes. A result in
+    which no feature is ever on has nothing to draw: ``ValueError``.
     """
     import matplotlib.pyplot as plt
 
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3))
     f = np.asarray(result.frequency)
     seen = f > 0
+    if not seen.any():
+        raise ValueError("result must have a feature that is on at least once, to plot errors against frequency; "
+                         "in this one every feature has frequency 0")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 3))
     edges = np.geomspace(f[seen].min(), f[seen].max() * 1.0001, 9)
     which = np.digitize(f, edges) - 1
     for k, m in enumerate(result.errors):

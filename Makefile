@@ -27,7 +27,7 @@ export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export OPENBLAS_CORETYPE ?= Haswell
 endif
 
-.PHONY: venv book test unit nbval build-strict browser notebooks check-notebooks lab clean
+.PHONY: venv book test unit nbval build-strict browser notebooks check-notebooks format lab clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "the book needs Python >= 3.11; $(PYTHON) is " + sys.version.split()[0] + " (run: make PYTHON=python3.11 ...)")'
@@ -74,6 +74,11 @@ notebooks: $(STAMP)
 NOTEBOOKS ?= $(wildcard chapters/*.ipynb)
 check-notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py --check $(NOTEBOOKS)
+
+# Format the notebooks' code cells to fit the book's code boxes (79 characters).
+# Re-run `make notebooks` afterwards: the stored outputs must come from the new code.
+format: $(STAMP)
+	$(BIN)/ruff format --line-length 79 chapters/*.ipynb
 
 # Open the notebooks in JupyterLab, with d2lmini importable.
 lab: $(STAMP)

@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _checks
 from .divergence import diverged
+from .style import COLORS
 
 # d2l's fixed drawing box; the view grows beyond it to contain the whole trace.
 _DEFAULT_BOX = (-5.5, 1.0, -3.0, 1.0)
@@ -69,8 +70,8 @@ def show_trace_2d(f: Callable[[Any, Any], Any], results: Any, ax: Any = None) ->
     values = _values(f, grid1, grid2)
     if ax is None:
         _, ax = plt.subplots(figsize=(3.5, 2.5))
-    ax.contour(grid1, grid2, values, colors="#1f77b4")
-    ax.plot(points[:, 0], points[:, 1], "-o", color="#ff7f0e")
+    ax.contour(grid1, grid2, values, colors=COLORS["contour"], linewidths=0.8)
+    ax.plot(points[:, 0], points[:, 1], "-o", color=COLORS["adagrad"], ms=3.5)
     ax.set_xlim(x_lo, x_hi)
     ax.set_ylim(y_lo, y_hi)
     ax.set_xlabel("x1")

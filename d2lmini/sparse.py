@@ -49,6 +49,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from . import _checks
+from .style import COLORS, LINESTYLES
 
 #: The trainers, in the order tables and figures show them.
 METHODS: tuple[str, ...] = ("global", "clock", "adagrad")
@@ -339,9 +340,9 @@ def plot_errors(result: SparseResult, ax: Any = None) -> Any:
         _, ax = plt.subplots(figsize=(5, 3))
     edges = np.geomspace(f[seen].min(), f[seen].max() * 1.0001, 9)
     which = np.digitize(f, edges) - 1
-    for k, m in enumerate(result.errors):
+    for m in result.errors:
         err = result.errors[m]
-        color = f"C{k}"
+        color = COLORS[m]
         ax.scatter(f[seen], err[seen], s=6, alpha=0.35, color=color, linewidths=0)
         centers, means = [], []
         for j in range(len(edges) - 1):
@@ -349,9 +350,9 @@ def plot_errors(result: SparseResult, ax: Any = None) -> Any:
             if mask.any():
                 centers.append(np.sqrt(edges[j] * edges[j + 1]))
                 means.append(err[mask].mean())
-        ax.plot(centers, means, "-o", ms=3, color=color, label=LABELS[m])
+        ax.plot(centers, means, LINESTYLES[m], marker="o", ms=3, color=color, label=LABELS[m])
     for x in (RARE_MAX_FREQUENCY, COMMON_MIN_FREQUENCY):
         ax.axvline(x, color="gray", lw=0.8, ls=":")
     ax.set(xscale="log", yscale="log", xlabel="feature frequency (share of examples)", ylabel=r"$|w_i - w_i^*|$")
-    ax.legend(fontsize=7)
+    ax.legend()
     return ax

@@ -6,10 +6,11 @@ run, but it skips images unless failures are shown with nbdime, and it ignores
 replaces its figure in place. This plugin adds the missing half. While nbval
 runs a cell, it records the kernel's messages; afterwards it rebuilds the
 figures a notebook frontend would end up showing (each display, then its
-updates, matched by display id) and requires their PNG bytes to equal the
-stored ones. The figures are deterministic (pinned matplotlib and Pillow, no
-dates in PNG), so a difference means the code changed and ``make notebooks``
-was not re-run.
+updates, matched by display id) and requires them to equal the stored ones:
+SVG text (the book's format, see ``d2lmini.style``) and PNG bytes alike. The
+figures are deterministic (pinned matplotlib; SVG with fixed element ids and
+no date; no dates in PNG), so a difference means the code changed and
+``make notebooks`` was not re-run.
 
 It is loaded by the top-level ``conftest.py``; it does nothing without ``--nbval``.
 """
@@ -21,24 +22,27 @@ from typing import Any
 
 import pytest
 
-FIGURE_MIME = "image/png"
+FIGURE_MIMES = ("image/svg+xml", "image/png")
 SHOWN = ("display_data", "execute_result")
 
 
-def _png(data: dict[str, Any]) -> bytes | None:
-    value = data.get(FIGURE_MIME)
-    if value is None:
-        return None
-    return base64.b64decode("".join(value) if isinstance(value, list) else value)
+def _figure(data: dict[str, Any]) -> bytes | None:
+    """The figure in one output's data as bytes (SVG as UTF-8 text, PNG decoded), or None."""
+    for mime in FIGURE_MIMES:
+        value = data.get(mime)
+        if value is not None:
+            text = "".join(value) if isinstance(value, list) else value
+            return text.encode() if mime == "image/svg+xml" else base64.b64decode(text)
+    return None
 
 
 def stored_figures(outputs: list[Any]) -> list[bytes]:
-    """The PNG bytes of every figure among a cell's stored outputs, in order."""
-    return [png for output in outputs if (png := _png(output.get("data", {}))) is not None]
+    """The bytes of every figure among a cell's stored outputs, in order."""
+    return [fig for output in outputs if (fig := _figure(output.get("data", {}))) is not None]
 
 
 def shown_figures(messages: list[dict[str, Any]], msg_id: str) -> list[bytes]:
-    """The PNG figures a frontend shows at the end of the execution ``msg_id``.
+    """The figures a frontend shows at the end of the execution ``msg_id``.
 
     Each ``display_data`` or ``execute_result`` adds an output; an
     ``update_display_data`` replaces the data of every earlier output with
@@ -56,7 +60,7 @@ def shown_figures(messages: list[dict[str, Any]], msg_id: str) -> list[bytes]:
             shown = [(d, content.get("data", {}) if d == display_id else data) for d, data in shown]
         elif kind == "clear_output":
             shown = []
-    return [png for _, data in shown if (png := _png(data)) is not None]
+    return [fig for _, data in shown if (fig := _figure(data)) is not None]
 
 
 def stale_figures(stored: list[bytes], fresh: list[bytes]) -> str | None:
@@ -84,6 +88,11 @@ def pytest_runtest_call(item: pytest.Item):
     if not _is_nbval_cell(item):
         return (yield)
     notebook = item.parent
+    # nbval compares SVG as text but ignores update_display_data, so it would
+    # compare a live plot's final stored figure with its first frame. The
+    # figures are compared here instead, updates included.
+    if "image/svg+xml" not in notebook.skip_compare:
+        notebook.skip_compare = (*notebook.skip_compare, "image/svg+xml")
     messages: list[dict[str, Any]] = []
     receive = notebook.get_kernel_message
 

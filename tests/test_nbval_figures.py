@@ -89,3 +89,39 @@ def test_nbval_fails_on_a_stale_figure_and_passes_a_current_one(tmp_path):
     failed = run_nbval(stale)
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "the stored figures are stale: figure 0" in failed.stdout and "figure 1" in failed.stdout
+
+
+def test_svg_figures_are_read_as_text_and_follow_their_updates():
+    svg = lambda tag: f"<svg>{tag}</svg>"  # noqa: E731
+    messages = [
+        message("display_data", {"data": {"image/svg+xml": svg("live-0")}, "transient": {"display_id": "d1"}}),
+        message("update_display_data", {"data": {"image/svg+xml": svg("live-1")}, "transient": {"display_id": "d1"}}),
+    ]
+    assert shown_figures(messages, "run-1") == [b"<svg>live-1</svg>"]
+    stored = [{"output_type": "display_data", "data": {"image/svg+xml": ["<svg>", "live-1</svg>"]}}]
+    assert stored_figures(stored) == [b"<svg>live-1</svg>"]
+
+
+def test_a_live_svg_plot_passes_when_current_and_fails_when_its_final_frame_is_stale(tmp_path):
+    source = ("import d2lmini as d2l\n"
+              "d2l.use_book_style()\n"
+              "animator = d2l.Animator(xlabel='x', ylabel='y', min_interval=0)\n"
+              "for i in range(4):\n"
+              "    animator.add(i, i * i)")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+    NotebookClient(notebook, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    current = tmp_path / "current.ipynb"
+    nbformat.write(notebook, current)
+
+    (figure,) = [o for o in notebook.cells[0].outputs if "image/svg+xml" in o.get("data", {})]
+    final = figure.data["image/svg+xml"]
+    assert final.count("<path") > 0
+    figure.data["image/svg+xml"] = final.replace("<path", "<path data-stale='1'", 1)
+    stale = tmp_path / "stale.ipynb"
+    nbformat.write(notebook, stale)
+
+    passed = run_nbval(current)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    failed = run_nbval(stale)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "the stored figures are stale: figure 0" in failed.stdout

@@ -115,7 +115,8 @@ def sequence(name: str, value: Any, allowed: str, *, empty: bool = False) -> lis
     ``allowed`` says what it must be (such as "a sequence of format strings");
     an empty one is a ``ValueError`` unless ``empty`` is true.
     """
-    if isinstance(value, (str, bytes, np.ndarray, Mapping)) or not isinstance(value, Iterable):
+    if type(value) not in (list, tuple) and (isinstance(value, (str, bytes, np.ndarray, Mapping))
+                                             or not isinstance(value, Iterable)):
         kind = "a single ndarray" if isinstance(value, np.ndarray) else f"{type(value).__name__} {shown(value)}"
         raise TypeError(f"{name} must be {allowed}; got {kind}")
     items = list(value)
@@ -147,19 +148,25 @@ def real_array(name: str, value: Any, shape: tuple[int | str, ...], *, finite: b
     (unless ``finite`` is false), a ragged nesting or another shape a
     ``ValueError``. The array is not copied if it need not be.
     """
-    wanted = "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
     try:
         array = np.asarray(value)
     except ValueError:  # a ragged nested sequence
-        raise ValueError(f"{name} must be an array of real numbers of shape {wanted}; got a ragged sequence") from None
+        raise ValueError(f"{name} must be an array of real numbers of shape {_shape(shape)}; got a ragged sequence"
+                         ) from None
     if array.dtype.kind not in "iuf":
         raise TypeError(f"{name} must hold real numbers; got dtype {array.dtype}")
-    if array.ndim != len(shape) or any(n < 1 if isinstance(s, str) else n != s for s, n in zip(shape, array.shape)):
-        raise ValueError(f"{name} must have shape {wanted}; got {array.shape}")
-    if finite and not np.isfinite(array).all():
+    if array.shape != shape and (array.ndim != len(shape) or any(
+            n < 1 if isinstance(s, str) else n != s for s, n in zip(shape, array.shape))):
+        raise ValueError(f"{name} must have shape {_shape(shape)}; got {array.shape}")
+    # A finite sum of squares means every entry is finite; only if it is not, look at each one.
+    if finite and not math.isfinite(np.vdot(array, array)) and not np.isfinite(array).all():
         where = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         raise ValueError(f"{name} must hold finite numbers; got {array[where]} at index {where}")
     return array
+
+
+def _shape(shape: tuple[int | str, ...]) -> str:
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def callable_arg(name: str, value: Any) -> Callable[..., Any]:

@@ -42,7 +42,8 @@ def _check_formats(ax: Any, fmts: list[str], fig: Any) -> None:
             ax.plot([], [], fmt)[0].remove()
         except ValueError as err:
             plt.close(fig)
-            raise ValueError(f"fmts must hold matplotlib format strings such as 'm--'; {fmt!r} is not one: {err}") from None
+            raise ValueError(f"fmts must hold matplotlib format strings such as 'm--'; {fmt!r} is not one: {err}"
+                             ) from None
     ax.set_prop_cycle(None)
 
 
@@ -93,7 +94,8 @@ class Animator:
         _checks.one_of("xscale", xscale, get_scale_names())
         _checks.one_of("yscale", yscale, get_scale_names())
         xlim, ylim = _limits("xlim", xlim), _limits("ylim", ylim)
-        figsize = tuple(_checks.positive_float("figsize", v) for v in _checks.real_array("figsize", figsize, (2,)).tolist())
+        figsize = tuple(_checks.positive_float("figsize", v)
+                        for v in _checks.real_array("figsize", figsize, (2,)).tolist())
         nrows, ncols = _checks.positive_int("nrows", nrows, 10), _checks.positive_int("ncols", ncols, 10)
         self.min_interval = _checks.nonnegative_float("min_interval", min_interval)
         self._shell = _kernel_shell()

@@ -46,11 +46,12 @@ class _Optimizer:
 
     def _checked(self, grads: Sequence[np.ndarray]) -> list[np.ndarray]:
         """``grads`` as finite arrays of the parameters' shapes and dtypes, or raise before anything changes."""
-        grads = _checks.sequence("grads", grads, f"a sequence with one array per parameter ({len(self.params)})")
+        grads = _checks.sequence("grads", grads, "a sequence with one array per parameter")
         if len(grads) != len(self.params):
             raise ValueError(f"grads must hold one array per parameter ({len(self.params)}); got {len(grads)}")
         for i, p in enumerate(self.params):
-            _checks.float_array(f"params[{i}]", p, writeable=True)  # it may have been frozen since
+            if not p.flags.writeable:  # it was frozen since the optimizer was built
+                _checks.float_array(f"params[{i}]", p, writeable=True)
         return [_checks.real_array(f"grads[{i}]", g, p.shape).astype(p.dtype, copy=False)
                 for i, (p, g) in enumerate(zip(self.params, grads))]
 

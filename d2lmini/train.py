@@ -261,12 +261,12 @@ def train_ch11(trainer_fn: Callable[..., Any], states: Any, hyperparams: Mapping
 
     def step() -> None:
         trainer_fn(params, grads, states, hyperparams)
-        for k in (0, 1):
-            if params[k] is not originals[k]:
-                raise TypeError(
-                    f"train_ch11: trainer_fn replaced params[{k}] with a new array instead of updating it in place; "
-                    f"write e.g. `param -= lr * grad` or `param[:] = ...`, not `params[{k}] = ...`"
-                )
+        if params[0] is not originals[0] or params[1] is not originals[1]:
+            k = 0 if params[0] is not originals[0] else 1
+            raise TypeError(
+                f"train_ch11: trainer_fn replaced params[{k}] with a new array instead of updating it in place; "
+                f"write e.g. `param -= lr * grad` or `param[:] = ...`, not `params[{k}] = ...`"
+            )
 
     try:
         return _fit(step, model, data_iter, num_epochs, plot, "train_ch11", _advice("trainer_fn", hyperparams))
@@ -297,7 +297,8 @@ def _check_optimizer(trainer_fn: Any, hyperparams: dict[str, Any]) -> str:
                     "d2l.train_ch11)", {key: value for key, value in hyperparams.items() if key in accepted})
     for key in hyperparams:
         if key not in accepted:
-            hint = " (Keras and Gluon say learning_rate; d2lmini, like PyTorch, says lr)" if key == "learning_rate" else ""
+            hint = ("" if key != "learning_rate" else
+                    " (Keras and Gluon say learning_rate; d2lmini, like PyTorch, says lr)")
             raise TypeError(
                 f"hyperparams has the unknown name {key!r} for {name}{hint}; it accepts {', '.join(accepted)}"
             )

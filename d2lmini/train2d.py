@@ -103,7 +103,8 @@ def _run(trainer: Callable[..., Any], steps: int, f_grad: Callable[..., Any] | N
         extra: tuple[Any, ...] = ()
     else:
         _checks.accepts("f_grad", f_grad, (0.0, 0.0), "(x1, x2) and return (g1, g2)")
-        _checks.accepts("trainer", trainer, (0.0,) * 4 + (f_grad,), "(x1, x2, s1, s2, f_grad)", " because f_grad was given")
+        _checks.accepts("trainer", trainer, (0.0,) * 4 + (f_grad,), "(x1, x2, s1, s2, f_grad)",
+                        " because f_grad was given")
         extra = (_checked_gradient(f_grad),)
 
     states = np.empty((steps + 1, 4))

@@ -30,7 +30,7 @@ def _fail(error: type[Exception], name: str, allowed: str, value: Any) -> Except
 
 def is_real(value: Any) -> bool:
     """Whether ``value`` is a real number: an int or float (numpy's too), but not a bool or a string."""
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    return type(value) is float or isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def _number(name: str, value: Any, allowed: str, low: float, high: float, open_low: bool = False) -> float:

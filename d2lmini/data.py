@@ -76,19 +76,6 @@ def data_dir() -> Path:
     return Path(platformdirs.user_cache_dir("d2lmini"))
 
 
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of the file at ``path``."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _where() -> str:
-    return f"{ENV_VAR}={os.environ[ENV_VAR]!r}" if os.environ.get(ENV_VAR) else "the d2lmini cache directory"
-
-
 def _hint(url: str, path: Path) -> str:
     return (
         f"Download {url} yourself and save it as {path}, or set the environment variable "
@@ -131,7 +118,7 @@ def _reason(err: BaseException) -> str:
 
 def _writable_dir(directory: Path, url: str, path: Path) -> None:
     """Create ``directory`` if needed and make sure a download can be written into it."""
-    where = _where()
+    where = f"{ENV_VAR}={os.environ[ENV_VAR]!r}" if os.environ.get(ENV_VAR) else "the d2lmini cache directory"
     if directory.exists() and not directory.is_dir():
         raise DataDirError(
             f"{where} must name a directory, but {directory} is not one, so {url} cannot be saved as {path}. "

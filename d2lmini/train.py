@@ -74,7 +74,7 @@ _SCRATCH = "(params, grads, states, hyperparams) and update params in place"
 
 
 def _check_common(hyperparams: Any, data_iter: Any, num_epochs: Any, plot: Any) -> tuple[dict[str, Any], int, bool]:
-    """The arguments both trainers share: ``hyperparams`` as a copy, ``num_epochs``, ``plot``."""
+    """Check the arguments both trainers share; return ``hyperparams`` as a copy, ``num_epochs`` and ``plot``."""
     _checks.instance("hyperparams", hyperparams, Mapping, "a dict such as {'lr': 0.1}")
     for key in hyperparams:
         _checks.instance("each key of hyperparams", key, str, "a string such as 'lr'")

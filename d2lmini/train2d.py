@@ -22,7 +22,7 @@ START: tuple[float, float, float, float] = (-5.0, -2.0, 0.0, 0.0)
 """Initial state ``(x1, x2, s1, s2)``, as in d2l."""
 
 MAX_STEPS = 1_000_000
-"""The largest ``steps``: a million trainer calls take about a second and 32 MB of states."""
+"""The largest ``steps``: a million trainer calls take seconds and 32 MB of states."""
 
 
 class DivergenceWarning(RuntimeWarning):
@@ -31,17 +31,19 @@ class DivergenceWarning(RuntimeWarning):
 
 def _state(result: Any, step: int) -> tuple[float, float, float, float]:
     """The trainer's result as 4 floats, or ``TypeError``/``ValueError`` naming the trainer and the step."""
-    allowed = f"trainer must return 4 real numbers (x1, x2, s1, s2); at step {step} it returned {_checks.shown(result)}"
     try:
         values = tuple(result)
-    except TypeError:
-        raise TypeError(allowed) from None
-    if len(values) != 4 or not all(map(_checks.is_real, values)):
-        raise TypeError(allowed)
-    try:
-        return tuple(map(float, values))  # type: ignore[return-value]
+        if len(values) == 4 and all(map(_checks.is_real, values)):
+            return tuple(map(float, values))  # type: ignore[return-value]
+    except TypeError:  # not a sequence
+        pass
     except OverflowError:  # an int beyond the float range
-        raise ValueError(f"{allowed}, beyond the float range") from None
+        raise ValueError(f"{_returned(result, step)}, beyond the float range") from None
+    raise TypeError(_returned(result, step))
+
+
+def _returned(result: Any, step: int) -> str:
+    return f"trainer must return 4 real numbers (x1, x2, s1, s2); at step {step} it returned {_checks.shown(result)}"
 
 
 def _checked_gradient(f_grad: Callable[..., Any]) -> Callable[[float, float], Any]:
@@ -109,16 +111,23 @@ def _run(trainer: Callable[..., Any], steps: int, f_grad: Callable[..., Any] | N
 
     states = np.empty((steps + 1, 4))
     states[0] = state = START
+    diverged = False  # whether a state before `step` has diverged; looked up only when it matters
+
+    def diverged_before(step: int) -> bool:
+        nonlocal diverged
+        diverged = diverged or first_divergence(states[:step, :2]) is not None
+        return diverged
+
     with np.errstate(all="ignore"):
         for step in range(1, steps + 1):
             try:
                 state = _state(trainer(*state, *extra), step)
             except (OverflowError, ZeroDivisionError):
-                if first_divergence(states[:step, :2]) is None:
+                if not diverged_before(step):
                     raise
                 states[step:] = math.nan  # the path has already left the plot
                 break
-            if any(map(math.isnan, state)) and first_divergence(states[:step, :2]) is None:
+            if any(map(math.isnan, state)) and not diverged_before(step):
                 _blame_nan(f_grad, states[step - 1], step)
             states[step] = state
     diverged_at = first_divergence(states[:, :2])

@@ -301,11 +301,18 @@ CURVATURES = np.array([0.1, 0.3, 1.0, 3.0, 10.0])
 
 
 @pytest.fixture(scope="module")
-def aligned_runs(page):
-    """kappa seen by Adagrad on the page's aligned quadratic (kappa = 100), seeds 0..5."""
+def aligned_totals(page):
+    """Adagrad's totals s_T on the page's aligned quadratic (kappa = 100), for seeds 0..5."""
     H = np.diag(CURVATURES)
-    return {(kind, seed): page.kappa_seen_by_adagrad(H, page.noisy_adagrad(H, kind, seed=seed))
+    return {(kind, seed): page.noisy_adagrad(H, kind, seed=seed)
             for kind in ("data", "additive", "regression") for seed in range(6)}
+
+
+@pytest.fixture(scope="module")
+def aligned_runs(page, aligned_totals):
+    """kappa seen by Adagrad in each of those runs."""
+    H = np.diag(CURVATURES)
+    return {key: page.kappa_seen_by_adagrad(H, s) for key, s in aligned_totals.items()}
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -324,14 +331,14 @@ def test_with_regression_noise_adagrad_sees_about_the_root_of_kappa(aligned_runs
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_with_data_noise_rms_gradients_match_the_curvatures(page, seed):
-    s = page.noisy_adagrad(np.diag(CURVATURES), "data", seed=seed)
+def test_with_data_noise_rms_gradients_match_the_curvatures(aligned_totals, seed):
+    s = aligned_totals["data", seed]
     # 5,000 squared samples estimate an rms to about 1% (one standard error)
     np.testing.assert_allclose(np.sqrt(s / 5000) / CURVATURES, 1.0, rtol=0.04)
 
 
-def test_with_fixed_size_noise_rms_gradients_are_alike(page):
-    s = page.noisy_adagrad(np.diag(CURVATURES), "additive")
+def test_with_fixed_size_noise_rms_gradients_are_alike(aligned_totals):
+    s = aligned_totals["additive", 0]
     np.testing.assert_allclose(np.sqrt(s / 5000), 1.0, rtol=0.15)
 
 

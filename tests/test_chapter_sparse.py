@@ -159,6 +159,6 @@ def test_the_caveats_the_chapter_states_once(sparse_result, small_values_result,
     assert c > 1
     assert all(shared[b] <= 1.01 * means["adagrad"][b] for b in sparse.BUCKETS), (shared, means["adagrad"])
     # ... and beat it on the rare features when absent meant small, while the clocks stay best on the sparse stream
-    c_small, shared_small = flat[0.01]
+    _, shared_small = flat[0.01]
     assert shared_small["rare"] < small_values_result.bucket_means()["adagrad"]["rare"]
     assert means["clock"]["rare"] < shared["rare"] and means["clock"]["medium"] < shared["medium"]

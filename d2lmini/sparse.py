@@ -437,8 +437,8 @@ def plot_errors(result: SparseResult, ax: Any = None) -> Any:
     f = np.asarray(result.frequency)
     seen = f > 0
     if not seen.any():
-        raise ValueError("result must have at least one feature that is on in some example, to plot errors "
-                         "against frequency; in this one every feature has frequency 0")
+        raise ValueError("result must have a feature that is on at least once, to plot errors against frequency; "
+                         "in this one every feature has frequency 0")
     import matplotlib.pyplot as plt
 
     if ax is None:

@@ -58,7 +58,9 @@ FULLY_DRAWN = """async () => {
     document.body.getBoundingClientRect();  // lay out, so that every font in use is requested
     await document.fonts.ready;
     const drawn = e => e.getAttribute("data-ready") === "true" || e.querySelector("svg") !== null;
+    const deadline = performance.now() + 30000;
     while (!Array.from(document.querySelectorAll("[data-explorer]")).every(drawn)) {
+        if (performance.now() > deadline) throw new Error("a live figure did not draw within 30 s");
         await new Promise(resolve => requestAnimationFrame(resolve));
     }
     await new Promise(resolve => requestAnimationFrame(resolve));

@@ -58,8 +58,8 @@ _CLASS_ATTR = re.compile(r'class="([^"]*)"')
 
 
 def katex_dist(app: Any) -> Path:
-    """``node_modules/katex/dist`` of the book (``npm ci`` installs it)."""
-    dist = Path(app.srcdir) / "node_modules" / "katex" / "dist"
+    """``katex/dist`` in ``katex_node_modules`` (default: the book's ``node_modules``, which ``npm ci`` fills)."""
+    dist = Path(app.confdir) / app.config.katex_node_modules / "katex" / "dist"
     if not (dist / "katex.min.js").is_file():
         raise ExtensionError(
             f"KaTeX is not installed at {dist}: run `make book` (it runs `npm ci` "
@@ -288,6 +288,7 @@ def copy_katex_assets(app: Any, exception: Exception | None) -> None:
 def setup(app: Any) -> dict[str, Any]:
     app.setup_extension("sphinxcontrib.katex")
     app.add_config_value("katex_render_options", {}, "html", dict)
+    app.add_config_value("katex_node_modules", "node_modules", "env", str)
     app.add_html_math_renderer(
         "katex_book", inline_renderers=(visit_math, None), block_renderers=(visit_displaymath, None)
     )

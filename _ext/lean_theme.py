@@ -10,17 +10,24 @@
 * Images inside folded blocks (dropdown solutions, toggles, hidden cell
   outputs) load lazily: Chromium fetches them when the block is opened, not
   with the page.
+* The book's own scripts (``_ext/static/``: the page contents' highlighting
+  and the scroll cue of wide equations) load with ``defer``, so that they never
+  hold up the parsing of the page. (Jupyter Book links every script in
+  ``_static/`` without it.)
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from docutils import nodes
 from markupsafe import Markup
 
+STATIC = Path(__file__).with_name("static")
+DEFERRED_SCRIPTS = ("page-toc.js", "math-scroll.js")
 _SCRIPT = re.compile(r'[ \t]*<script\b[^>]*\bsrc="([^"]*)"[^>]*>\s*</script>[ \t]*\n?')
 
 # asset file name -> what a page's body must contain for the asset to be of use there
@@ -90,7 +97,14 @@ def add_filter(app: Any) -> None:
         app.builder.templates.environment.filters["without_scripts"] = without_scripts
 
 
+def add_static(app: Any, config: Any) -> None:
+    config.html_static_path.append(str(STATIC))
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("config-inited", add_static)
+    for script in DEFERRED_SCRIPTS:
+        app.add_js_file(script, loading_method="defer")
     app.connect("builder-inited", add_filter)
     app.connect("html-page-context", drop_unused_assets)
     app.connect("doctree-resolved", lazy_folded_images)

@@ -1,7 +1,7 @@
 /* The page contents (right-hand sidebar) highlight the section being read.
  *
- * The section being read is the last one whose heading has scrolled above the
- * reading line, a third of the way down the window. That is recomputed at
+ * The section being read is the last one whose top (its heading) has scrolled
+ * above the reading line, a third of the way down the window. That is recomputed at
  * every scroll, resize and change of the article's size (a solution opened or
  * closed), so a heading that a long jump skips over, or a long section read
  * upwards, is still named correctly. At the very end of the page, where the
@@ -10,7 +10,8 @@
  *
  * It replaces the theme's highlighting, which only reacts to headings crossing
  * the top of the window; _templates/book-page-toc.html gives the contents an
- * id of their own so that the theme's code leaves them alone.
+ * id of their own so that the theme's code leaves them alone. Loaded with
+ * `defer` by _ext/lean_theme.py.
  */
 (function () {
   "use strict";
@@ -22,11 +23,10 @@
     if (!nav) return;
     var entries = [];
     nav.querySelectorAll("a[href^='#']").forEach(function (link) {
+      // The section itself, not its heading: book.css lets the browser skip
+      // laying out sections off screen, and the section's own box is always there.
       var target = document.getElementById(decodeURIComponent(link.hash.slice(1)));
-      if (!target) return;
-      var heading = target.matches("h1, h2, h3, h4, h5, h6")
-        ? target : target.querySelector("h1, h2, h3, h4, h5, h6") || target;
-      entries.push({link: link, heading: heading});
+      if (target) entries.push({link: link, heading: target});
     });
     if (!entries.length) return;
 

@@ -16,8 +16,9 @@ waits for the display, not for the code). The peer
 (``benchmarks/explorer_peer.js``) computes the same numbers with the
 explorer's own code and redraws the same panels by rebuilding their markup
 (``innerHTML``) on every change, as many small page explorers do. The URL hash
-is written after the redraw, at most four times a second; one such write
-(``history.replaceState``) is timed on its own.
+is written in a task of its own after the redraw (so it is not in these
+times; in this loop the writes coalesce into one), and one such write
+(``history.replaceState``, a round trip to the browser) is timed on its own.
 
 Notebook explorer (goal: median <= 60 ms). ``d2lmini.widgets.explore()``
 without a kernel; each sample assigns a new value to a slider widget, which
@@ -233,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, _, r, _, _ in rows:
         if "hash_write" in r:
             h = r["hash_write"]
-            print(f"{name}: one URL hash write (history.replaceState), after the redraw and at most 4 per second: "
+            print(f"{name}: one URL hash write (history.replaceState), in its own task after the redraw: "
                   f"median {h['median_ms']:.2f} ms, max {h['max_ms']:.2f} ms over {h['n']}")
 
     out = REPO / "benchmarks" / "results"

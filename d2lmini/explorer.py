@@ -33,16 +33,23 @@ test checks. It imports neither IPython nor ipywidgets nor matplotlib.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
 from . import _checks
 from .objectives import RotatedQuadratic
-from .steps2d import ADAGRAD_EPS, RMSPROP_GAMMA, make_adagrad_2d, make_gd_2d, make_rmsprop_2d
+from .steps2d import (
+    ADAGRAD_EPS,
+    RMSPROP_GAMMA,
+    make_adagrad_2d,
+    make_gd_2d,
+    make_rmsprop_2d,
+)
 from .train2d import DIVERGENCE_BOUND, START
 
 METHODS: tuple[str, ...] = ("gd", "adagrad", "rmsprop")
@@ -139,7 +146,7 @@ class Settings:
 def _number_text(value: float) -> str:
     """The shortest text that reads back as ``value``, as JavaScript's ``String(value)`` writes it."""
     text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")
 
 
 def _in_range(name: str, value: Any, low: float, high: float, what: str = "a number") -> float:
@@ -271,7 +278,9 @@ def trainers(eta: float, gamma: float = RMSPROP_GAMMA) -> dict[str, Callable[...
     return {"gd": make_gd_2d(eta), "adagrad": make_adagrad_2d(eta, EPS), "rmsprop": make_rmsprop_2d(eta, gamma, EPS)}
 
 
-def run_2d(trainer: Callable[..., Any], steps: int, f_grad: Callable[..., Any], start: tuple[float, float]) -> np.ndarray:
+def run_2d(
+    trainer: Callable[..., Any], steps: int, f_grad: Callable[..., Any], start: tuple[float, float]
+) -> np.ndarray:
     """The states ``(x1, x2, s1, s2)`` of ``steps`` calls of ``trainer`` from ``(*start, 0, 0)``, shape (steps + 1, 4).
 
     The loop of :func:`~d2lmini.train2d.trajectory_2d`, from any start, for
@@ -354,7 +363,7 @@ def diverged_at(states: np.ndarray) -> int | None:
 
 
 def distances(states: np.ndarray) -> list[float]:
-    """The distance :math:`\\sqrt{x_1^2 + x_2^2}` of each state to the minimum (0, 0), as the web explorer computes it."""
+    """The distance :math:`\\sqrt{x_1^2 + x_2^2}` of each state to the minimum (0, 0), computed as the web page does."""
     return [math.sqrt(x1 * x1 + x2 * x2) for x1, x2 in np.asarray(states, dtype=float)[:, :2].tolist()]
 
 
@@ -508,7 +517,9 @@ def _clamp(value: float, lo: float, hi: float) -> float:
     return float(min(max(value, lo), hi))
 
 
-def clip_path(points: np.ndarray, box: tuple[float, float, float, float]) -> tuple[np.ndarray, list[tuple[float, float, int]]]:
+def clip_path(
+    points: np.ndarray, box: tuple[float, float, float, float]
+) -> tuple[np.ndarray, list[tuple[float, float, int]]]:
     """Cut a polyline to the rectangle ``box``: the visible pieces and the points where it leaves.
 
     Returns ``(polyline, exits)``. ``polyline`` has the visible pieces

@@ -248,7 +248,7 @@ def describe(data: Exploration, show: tuple[str, ...]) -> str:
 
 
 def fallback_svg(settings: Settings) -> tuple[bytes, str]:
-    """The explorer's picture for ``settings`` as SVG, and its alternative text (for the web book without JavaScript)."""
+    """The explorer's picture for ``settings`` as SVG, and its alternative text (the web book without JavaScript)."""
     figure = ExplorerFigure()
     s = settings
     data = ex.explore_data(s.eta, s.theta, s.steps, noise=s.noise, start=s.start, gamma=s.gamma)
@@ -264,8 +264,9 @@ def _final_html(data: Exploration, show: tuple[str, ...]) -> str:
         status = ex.status_line(data, name)
         if data.diverging[name]:
             status = f"<b style='color:#b42318'>{status}</b>"
-        rows.append(f"<tr><td style='color:{COLORS[name]};font-weight:600;padding-right:1em'>{METHOD_LABELS[name]}</td>"
-                    f"<td style='padding-right:1em'><code>{ex.final_line(data.runs[name])}</code></td><td>{status}</td></tr>")
+        rows.append(f"<tr><td style='color:{COLORS[name]};font-weight:600;padding-right:1em'>"
+                    f"{METHOD_LABELS[name]}</td><td style='padding-right:1em'>"
+                    f"<code>{ex.final_line(data.runs[name])}</code></td><td>{status}</td></tr>")
     if not rows:
         return "<p>No method is shown: tick GD, Adagrad or RMSProp.</p>"
     return "<table style='font-size:0.9em'>" + "".join(rows) + "</table>"
@@ -311,7 +312,8 @@ class Explorer:
                                                  step=ex.START_STEP, description="start x1", style=style,
                                                  layout=widgets.Layout(width="11em")),
             "start_x2": widgets.BoundedFloatText(value=s.start[1], min=ex.START_RANGE[1][0], max=ex.START_RANGE[1][1],
-                                                 step=ex.START_STEP, description="x2", style={"description_width": "2em"},
+                                                 step=ex.START_STEP, description="x2",
+                                                 style={"description_width": "2em"},
                                                  layout=widgets.Layout(width="8.5em")),
         }
         for name in METHODS:

@@ -322,7 +322,7 @@
         value: initial.start[i], what: "x" + (i + 1) + " of the start" });
     });
     var help = LF.tag("p", { id: id + "-start-help", class: "lf-help" },
-      "Drag the start on the left panel, or focus it and press the arrow keys (with Shift, steps of 1).", more);
+      "Drag the start (the ring on the trajectory panel), or focus it and press the arrow keys (with Shift, steps of 1).", more);
     var reset = LF.tag("button", { type: "button", class: "lf-reset", "data-role": "reset" }, "Reset", more);
 
     // ---- drawing --------------------------------------------------------------------

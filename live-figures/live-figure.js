@@ -461,23 +461,33 @@
   }
 
   /* Replace the URL's hash with params ({key: text}; null removes it), never
-   * adding a history entry. history.replaceState costs a millisecond or more,
-   * so it runs outside the redraw: in the next task after a quiet spell, and
-   * at most every HASH_INTERVAL ms while a control keeps moving (the last
-   * settings are always written). */
-  var HASH_INTERVAL = 250, pending = null, timer = 0, lastWrite = -Infinity;
+   * adding a history entry. history.replaceState is a round trip to the
+   * browser (a millisecond or more, far more when the machine is busy), so it
+   * runs in a task of its own right after the redraw, never inside it; the
+   * latest settings always win. Chromium ignores more than 200 history
+   * updates in 10 seconds, so after HASH_BUDGET writes in HASH_WINDOW ms the
+   * writes are spaced HASH_SPACING ms apart (the last one is never lost).
+   * now: write at once (Reset). */
+  var HASH_WINDOW = 10000, HASH_BUDGET = 100, HASH_SPACING = 250;
+  var pending, timer = 0, writes = [];
   function flushHash() {
     timer = 0;
-    lastWrite = performance.now();
     if (pending === undefined) return;
     var url = location.pathname + location.search + (pending === null ? "" : "#" + hashText(pending));
     pending = undefined;
-    if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
+    if (url !== location.pathname + location.search + location.hash) {
+      writes.push(performance.now());
+      history.replaceState(history.state, "", url);
+    }
   }
   function writeHash(params, now) {
     pending = params;
     if (now) { if (timer) clearTimeout(timer); flushHash(); return; }
-    if (!timer) timer = setTimeout(flushHash, Math.max(0, HASH_INTERVAL - (performance.now() - lastWrite)));
+    if (timer) return;                                  // the scheduled write takes the latest settings
+    var t = performance.now();
+    while (writes.length && writes[0] < t - HASH_WINDOW) writes.shift();
+    var delay = writes.length < HASH_BUDGET ? 0 : Math.max(0, HASH_SPACING - (t - writes[writes.length - 1]));
+    timer = setTimeout(flushHash, delay);
   }
 
   // ---- registration ------------------------------------------------------------------

@@ -471,8 +471,8 @@ def test_the_files_load_only_on_pages_with_a_live_figure(book_dir):
     with_explorer = set()
     for path in pages:
         text = path.read_text(encoding="utf-8")
-        scripts = re.findall(r'<script[^>]*src="[^"]*live-figures/([^"]+)"', text)
-        styles = re.findall(r'<link[^>]*href="[^"]*live-figures/([^"]+)"', text)
+        scripts = re.findall(r'<script[^>]*src="[^"]*live-figures/([^"?]+)', text)
+        styles = re.findall(r'<link[^>]*href="[^"]*live-figures/([^"?]+)', text)
         if 'data-explorer="adagrad"' in text:
             with_explorer.add(path.relative_to(book_dir).as_posix())
             assert scripts == ["live-figure.js", "adagrad-data.js", "adagrad.js"], path

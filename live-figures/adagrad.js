@@ -328,7 +328,7 @@
     // ---- drawing --------------------------------------------------------------------
 
     var frozenBox = null;          // the view while the start is dragged
-    var lastBox = null, lastTheta = null, lastStart = [NaN, NaN], lastSteps = null;
+    var lastBox = null, lastBoxKey = null, lastTheta = null, lastStart = [NaN, NaN], lastSteps = null;
     var sx, sy;
 
     function read() {
@@ -343,7 +343,8 @@
       var scale = P.width / (box[1] - box[0]);
       sx = function (x) { return P.x0 + (x - box[0]) * scale; };
       sy = function (y) { return P.y0 + (box[3] - y) * scale; };
-      if (box !== lastBox) {
+      var boxKey = box.join(","), boxChanged = boxKey !== lastBoxKey;
+      if (boxChanged) {
         dataFrame.setAttribute("transform", "matrix(" + [scale, 0, 0, -scale, P.x0 - box[0] * scale,
           P.y0 + box[3] * scale].join(" ") + ")");
         pathPanel.xTicks(LF.linearTicks(box[0], box[1], 7), sx);
@@ -351,20 +352,21 @@
         var mx = sx(0), my = sy(0);
         minMark.setAttribute("d", LF.markerPath("plus", mx, my, 6));
       }
-      if (box !== lastBox || s.theta !== lastTheta || s.start[0] !== lastStart[0] || s.start[1] !== lastStart[1]) {
+      if (boxChanged || s.theta !== lastTheta || s.start[0] !== lastStart[0] || s.start[1] !== lastStart[1]) {
         turn.setAttribute("transform", "rotate(" + s.theta + ")");
         contourLevels(C, s.theta, s.start, box).forEach(function (level, i) {
           ellipses[i].setAttribute("rx", Math.sqrt(level / C.A));
           ellipses[i].setAttribute("ry", Math.sqrt(level / C.B));
         });
       }
-      startMark.setAttribute("transform", "translate(" + LF.num(sx(s.start[0])) + " " + LF.num(sy(s.start[1])) + ")");
-      lastBox = box; lastTheta = s.theta; lastStart = s.start.slice();
+      LF.setAttr(startMark, "transform", "translate(" + LF.num(sx(s.start[0])) + " " + LF.num(sy(s.start[1])) + ")");
+      lastBox = box; lastBoxKey = boxKey; lastTheta = s.theta; lastStart = s.start.slice();
     }
 
     function drawPath(m, r, s, at, box) {
       var d = draw[m], on = s.show.indexOf(m) >= 0;
-      d.line.style.display = d.marks.style.display = d.exits.style.display = on ? "" : "none";
+      var display = on ? "" : "none";
+      if (d.line.style.display !== display) d.line.style.display = d.marks.style.display = d.exits.style.display = display;
       if (!on) return;
       // Stop at the first point beyond the divergence bound: between two
       // later, astronomically far points, where a segment would cross the
@@ -404,7 +406,8 @@
       var isSingle = n === 1;
       C.ADAPTIVE_METHODS.forEach(function (m) {
         var on = s.show.indexOf(m) >= 0, r = rows[m].run, lines = rateLines[m];
-        lines[0].style.display = lines[1].style.display = on ? "" : "none";
+        var display = on ? "" : "none";
+        if (lines[0].style.display !== display) lines[0].style.display = lines[1].style.display = display;
         if (!on) return;
         [r.s1, r.s2].forEach(function (acc, i) {
           // explorer.effective_rates: eta / sqrt(s_t + eps), drawn on a log scale
@@ -421,7 +424,7 @@
         });
       });
       var on = s.show.indexOf("gd") >= 0;
-      rateGd.style.display = on ? "" : "none";
+      if (rateGd.style.display !== (on ? "" : "none")) rateGd.style.display = on ? "" : "none";
       if (on) rateGd.setAttribute("d", "M" + LF.num(R.x0) + " " + LF.num(rateY(s.eta)) + "H" + LF.num(R.x1));
     }
 
@@ -437,11 +440,11 @@
         var at = divergedAt(C, r, n), diverging = isDiverging(C, r, n, at), on = s.show.indexOf(m) >= 0;
         var x1 = r.x1[n], x2 = r.x2[n];
         LF.setText(row.final, LF.formatPoint(x1, x2));
-        row.final.setAttribute("data-x1", String(x1));
-        row.final.setAttribute("data-x2", String(x2));
+        LF.setAttr(row.final, "data-x1", String(x1));
+        LF.setAttr(row.final, "data-x2", String(x2));
         LF.setText(row.status, statusLine(C, r, n, at, diverging));
         row.status.classList.toggle("lf-diverging", diverging);
-        row.final.hidden = row.status.hidden = !on;
+        if (row.final.hidden === on) row.final.hidden = row.status.hidden = !on;
         row.row.classList.toggle("lf-off", !on);
         drawPath(m, r, s, at, box);
         if (on) summary.push(labels[m] + " ends at " + LF.formatPoint(x1, x2) + (diverging ? ", diverging" : ""));

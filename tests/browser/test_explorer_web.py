@@ -381,6 +381,11 @@ def test_a_link_with_settings_opens_there_and_reset_returns_to_the_defaults(brow
         assert values == {"eta": "0.4", "theta": "0", "steps": "20", "noise": "0", "gamma": "0.9"}
         assert not page.locator(f'{ROOT} input[name="show-rmsprop"]').is_checked()
         page.wait_for_function("() => location.hash === ''", timeout=5000)
+        # a link on the page to a setting (<a href="#theta=90">) moves the explorer there
+        page.evaluate("location.hash = '#theta=90&steps=20'")
+        page.wait_for_function("r => document.querySelector(r + ' input[name=\"theta\"]').value === '90'", arg=ROOT)
+        assert page.locator(f'{ROOT} [data-role="final-adagrad"]').text_content() == ex.format_point(
+            *ex.explore_data(0.4, 90, 20).adagrad[-1, :2])
     finally:
         context.close()
 

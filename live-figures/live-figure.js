@@ -279,16 +279,16 @@
 
   /* Liang–Barsky: the part [t0, t1] of segment a→b inside box, and the edge
    * (0 left, 1 right, 2 bottom, 3 top) through which it leaves (-1: it ends
-   * inside), or null when no part is inside. Writes into out[0..2]. */
+   * inside), written into out[0..2]; false when no part is inside. */
   function clipSegment(ax, ay, bx, by, box, out) {
-    var dx = bx - ax, dy = by - ay, t0 = 0, t1 = 1, edge = -1;
-    var ps0 = -dx, ps1 = dx, ps2 = -dy, ps3 = dy;
-    var qs0 = ax - box[0], qs1 = box[1] - ax, qs2 = ay - box[2], qs3 = box[3] - ay;
-    var ps = [ps0, ps1, ps2, ps3], qs = [qs0, qs1, qs2, qs3];
+    var dx = bx - ax, dy = by - ay, t0 = 0, t1 = 1, edge = -1, p, q, r;
     for (var i = 0; i < 4; i++) {
-      var p = ps[i], q = qs[i];
+      if (i === 0) { p = -dx; q = ax - box[0]; }
+      else if (i === 1) { p = dx; q = box[1] - ax; }
+      else if (i === 2) { p = -dy; q = ay - box[2]; }
+      else { p = dy; q = box[3] - ay; }
       if (p === 0) { if (q < 0) return false; continue; }
-      var r = q / p;
+      r = q / p;
       if (p < 0) { if (r > t0) t0 = r; } else if (r < t1) { t1 = r; edge = i; }
       if (t0 > t1) return false;
     }
@@ -306,27 +306,35 @@
    * point (in screen units) where the path leaves the box, and the edge it
    * leaves through. Segments with a non-finite end are skipped, and so are
    * segments between two points outside the box (with crossing: false):
-   * a path that has left is drawn again only where it comes back. */
+   * a path that has left is drawn again only where it comes back. (The same
+   * rule as d2lmini.explorer.clip_path.) */
   var seg = [0, 0, 0];
   function clip(xs, ys, last, box, sx, sy, crossing) {
-    var parts = [], exits = [], pen = null;
+    var parts = [], exits = [], penDown = false;   // penDown: the last piece ended at point i
     for (var i = 0; i < last; i++) {
       var ax = xs[i], ay = ys[i], bx = xs[i + 1], by = ys[i + 1];
-      if (!(isFinite(ax) && isFinite(ay) && isFinite(bx) && isFinite(by))) { pen = null; continue; }
-      if (crossing === false && !inside(ax, ay, box) && !inside(bx, by, box)) { pen = null; continue; }
-      if (!clipSegment(ax, ay, bx, by, box, seg)) { pen = null; continue; }
+      if (!(isFinite(ax) && isFinite(ay) && isFinite(bx) && isFinite(by))) { penDown = false; continue; }
+      var aIn = inside(ax, ay, box), bIn = inside(bx, by, box);
+      if (aIn && bIn) {                              // the common case: all of it inside
+        if (!penDown) parts.push("M" + num(sx(ax)) + " " + num(sy(ay)));
+        parts.push("L" + num(sx(bx)) + " " + num(sy(by)));
+        penDown = true;
+        continue;
+      }
+      if ((crossing === false && !aIn && !bIn) || !clipSegment(ax, ay, bx, by, box, seg)) { penDown = false; continue; }
       var t0 = seg[0], t1 = seg[1];
-      var p0x = ax, p0y = ay, p1x = bx, p1y = by;
-      if (t0 > 0) { p0x = clamp(ax + t0 * (bx - ax), box[0], box[1]); p0y = clamp(ay + t0 * (by - ay), box[2], box[3]); }
+      if (t0 > 0 || !penDown) {
+        var p0x = t0 > 0 ? clamp(ax + t0 * (bx - ax), box[0], box[1]) : ax;
+        var p0y = t0 > 0 ? clamp(ay + t0 * (by - ay), box[2], box[3]) : ay;
+        parts.push("M" + num(sx(p0x)) + " " + num(sy(p0y)));
+      }
+      var p1x = bx, p1y = by;
       if (t1 < 1) {
         p1x = clamp(ax + t1 * (bx - ax), box[0], box[1]); p1y = clamp(ay + t1 * (by - ay), box[2], box[3]);
         exits.push([sx(p1x), sy(p1y), seg[2]]);
       }
-      var start = num(sx(p0x)) + " " + num(sy(p0y));
-      if (pen !== start) parts.push("M" + start);
-      var end = num(sx(p1x)) + " " + num(sy(p1y));
-      parts.push("L" + end);
-      pen = t1 === 1 ? end : null;
+      parts.push("L" + num(sx(p1x)) + " " + num(sy(p1y)));
+      penDown = t1 === 1;
     }
     return { d: parts.join(""), exits: exits };
   }

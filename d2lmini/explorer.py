@@ -108,6 +108,12 @@ CONTOUR_RATIO = 4.0
 """Each contour's value of f is this times the next one's (twice the size)."""
 CONTOUR_START_INDEX = 3
 """The contour through the start is the fourth widest (index 3)."""
+MARKER_SHAPES = MappingProxyType({"gd": "square", "adagrad": "circle", "rmsprop": "diamond"})
+"""The shape of each method's iterates in both explorers."""
+RATE_LINESTYLES = MappingProxyType({"x1": "-", "x2": "--", "gd": ":"})
+"""The rate panel's line styles: the coordinate of an adaptive method's rate, and GD's constant η."""
+SVG_DASHES = MappingProxyType({"-": "", "--": "6 4", "-.": "8 3 2 3", ":": "1.5 3"})
+"""matplotlib's line styles as SVG ``stroke-dasharray`` values, for the web explorer."""
 DIVERGING_WINDOW = 5
 """The number of last steps :func:`is_diverging` looks at."""
 DIVERGING_FACTOR = 2.0
@@ -603,8 +609,8 @@ def web_constants() -> dict[str, Any]:
     The Sphinx extension ``_ext/live_figures.py`` writes this into the built
     book, so the JavaScript retypes nothing: the objective's coefficients,
     ε, the defaults and ranges, the η notches, the noise table, the view,
-    contour and divergence rules, and the book's colours
-    (:data:`d2lmini.style.COLORS`). ``COS_SIN[k]`` is ``(cos θ, sin θ)`` for
+    contour and divergence rules, the book's colours
+    (:data:`d2lmini.style.COLORS`) and line styles, and the markers. ``COS_SIN[k]`` is ``(cos θ, sin θ)`` for
     θ = k degrees as :class:`RotatedQuadratic` computes them, so the browser
     uses Python's own values of the trigonometric functions for every whole
     degree.
@@ -629,4 +635,5 @@ def web_constants() -> dict[str, Any]:
         "DIVERGING_WINDOW": DIVERGING_WINDOW, "DIVERGING_FACTOR": DIVERGING_FACTOR,
         "COLORS": {name: COLORS[name] for name in (*METHODS, "contour", "reference")},
         "LINESTYLES": {name: LINESTYLES[name] for name in METHODS},
+        "RATE_LINESTYLES": dict(RATE_LINESTYLES), "SVG_DASHES": dict(SVG_DASHES), "MARKER_SHAPES": dict(MARKER_SHAPES),
     }

@@ -35,8 +35,9 @@ from . import explorer as ex
 from .explorer import DEFAULTS, METHOD_LABELS, METHODS, Exploration, Settings
 from .style import COLORS, LINESTYLES
 
-MARKERS = {"gd": "s", "adagrad": "o", "rmsprop": "D"}
-"""The marker of each method's iterates (the web explorer draws the same shapes)."""
+_MATPLOTLIB_MARKERS = {"square": "s", "circle": "o", "diamond": "D"}
+MARKERS = {name: _MATPLOTLIB_MARKERS[shape] for name, shape in ex.MARKER_SHAPES.items()}
+"""The matplotlib marker of each method's iterates (:data:`~d2lmini.explorer.MARKER_SHAPES`, as on the web)."""
 EXIT_MARKERS = ("<", ">", "v", "^")
 """Where a path leaves the view, a triangle points out through the edge (left, right, bottom, top)."""
 
@@ -121,10 +122,12 @@ class ExplorerFigure:
         # draw: draw() then turns on markers (a dot for x1, a ring for x2).
         for name in ex.ADAPTIVE_METHODS:
             color = COLORS[name]
-            artists[f"rate_{name}_x1"] = rates.plot([], [], "-", color=color, lw=1.5, marker="None", ms=6)[0]
-            artists[f"rate_{name}_x2"] = rates.plot([], [], "--", color=color, lw=1.5, marker="None", ms=6,
+            artists[f"rate_{name}_x1"] = rates.plot([], [], ex.RATE_LINESTYLES["x1"], color=color, lw=1.5,
+                                                    marker="None", ms=6)[0]
+            artists[f"rate_{name}_x2"] = rates.plot([], [], ex.RATE_LINESTYLES["x2"], color=color, lw=1.5,
+                                                    marker="None", ms=6,
                                                     mfc="white", mew=1.5)[0]
-        artists["rate_gd"] = rates.plot([], [], ":", color=COLORS["gd"], lw=1.8)[0]
+        artists["rate_gd"] = rates.plot([], [], ex.RATE_LINESTYLES["gd"], color=COLORS["gd"], lw=1.8)[0]
         self.artists = artists
         self._dynamic = [artist for name, value in artists.items() if not name.endswith("_axes")
                          and name != "minimum" and name != "start"
@@ -145,9 +148,9 @@ class ExplorerFigure:
                  Line2D([], [], ls="none", marker=">", ms=7, color=COLORS["reference"], label="leaves the view")]
         traj.legend(handles=row_major(method_keys + marks, 3), ncol=3, bbox_to_anchor=(-0.02, 1.0), **legend)
         rate_keys = ([Line2D([], [], color=COLORS[m], lw=4, label=METHOD_LABELS[m]) for m in ex.ADAPTIVE_METHODS]
-                     + [Line2D([], [], ls=":", color=COLORS["gd"], lw=1.8, label="GD: η"),
-                        Line2D([], [], ls="-", color="black", lw=1.5, label="x1"),
-                        Line2D([], [], ls="--", color="black", lw=1.5, label="x2")])
+                     + [Line2D([], [], ls=ex.RATE_LINESTYLES["gd"], color=COLORS["gd"], lw=1.8, label="GD: η"),
+                        Line2D([], [], ls=ex.RATE_LINESTYLES["x1"], color="black", lw=1.5, label="x1"),
+                        Line2D([], [], ls=ex.RATE_LINESTYLES["x2"], color="black", lw=1.5, label="x2")])
         rates.legend(handles=row_major(rate_keys, 3), ncol=3, bbox_to_anchor=(-0.02, 1.0), **legend)
 
     def draw(self, data: Exploration, show: tuple[str, ...]) -> None:

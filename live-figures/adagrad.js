@@ -31,9 +31,7 @@
 (function () {
   "use strict";
   var LF = window.LiveFigure;
-  var DASH = { "-": "", "--": "6 4", "-.": "8 3 2 3", ":": "1.5 3" };   // matplotlib styles as SVG dashes
-  var MARKERS = { gd: "square", adagrad: "circle", rmsprop: "diamond" };  // as d2lmini.widgets.MARKERS
-  var MARK_SIZE = { gd: 2.6, adagrad: 2.9, rmsprop: 2.6 };
+  var MARK_SIZE = { square: 2.6, circle: 2.9, diamond: 2.6 };  // legend markers, in SVG units
 
   // Panel geometry in SVG units: a legend band on top, then a plot area of
   // the view's aspect (4:3 for the trajectories).
@@ -239,9 +237,9 @@
     C.METHODS.forEach(function (m) {
       draw[m] = {
         line: LF.el("path", { class: "lf-line lf-" + m, "data-role": "path-" + m,
-          "stroke-dasharray": DASH[C.LINESTYLES[m]] || "none" }, pathPanel.plot),
-        marks: LF.el("path", { class: "lf-marks lf-" + m, "data-role": "marks-" + m,
-          transform: m === "rmsprop" ? "rotate(45)" : "" }, pathPanel.plot),
+          "stroke-dasharray": C.SVG_DASHES[C.LINESTYLES[m]] || "none" }, pathPanel.plot),
+        marks: LF.el("path", { class: "lf-marks lf-" + m + " lf-shape-" + C.MARKER_SHAPES[m], "data-role": "marks-" + m,
+          transform: C.MARKER_SHAPES[m] === "diamond" ? "rotate(45)" : "" }, pathPanel.plot),
         exits: LF.el("path", { class: "lf-exits lf-" + m, "data-role": "exits-" + m }, pathPanel.overlay)
       };
     });
@@ -254,8 +252,9 @@
     var startTitle = LF.el("title", {}, startMark);
 
     var methodEntry = function (m) {
-      return { label: labels[m], color: "var(--lf-" + m + ")", dash: DASH[C.LINESTYLES[m]], marker: MARKERS[m],
-               size: MARK_SIZE[m] };
+      var shape = C.MARKER_SHAPES[m];
+      return { label: labels[m], color: "var(--lf-" + m + ")", dash: C.SVG_DASHES[C.LINESTYLES[m]], marker: shape,
+               size: MARK_SIZE[shape] };
     };
     LF.legend(pathPanel.legend, 4, 10, [0, 104, 206], [
       C.METHODS.map(methodEntry),
@@ -269,21 +268,23 @@
     var R = ratePanel.area;
     var rateY = LF.logScale(C.RATE_RANGE[0], C.RATE_RANGE[1], R.y1, R.y0);
     ratePanel.yTicks(LF.logTicks(C.RATE_RANGE[0], C.RATE_RANGE[1]), rateY);
+    var DASH = function (style) { return C.SVG_DASHES[C.RATE_LINESTYLES[style]] || "none"; };
     var rateLines = {};
     C.ADAPTIVE_METHODS.forEach(function (m) {
       rateLines[m] = [
-        LF.el("path", { class: "lf-rate lf-" + m, "data-role": "rate-" + m + "-x1" }, ratePanel.plot),
+        LF.el("path", { class: "lf-rate lf-" + m, "data-role": "rate-" + m + "-x1", "stroke-dasharray": DASH("x1") },
+          ratePanel.plot),
         LF.el("path", { class: "lf-rate lf-" + m + " lf-dashed", "data-role": "rate-" + m + "-x2",
-          "stroke-dasharray": DASH["--"] }, ratePanel.plot)
+          "stroke-dasharray": DASH("x2") }, ratePanel.plot)
       ];
     });
-    var rateGd = LF.el("path", { class: "lf-rate lf-gd", "data-role": "rate-gd", "stroke-dasharray": DASH[":"] },
+    var rateGd = LF.el("path", { class: "lf-rate lf-gd", "data-role": "rate-gd", "stroke-dasharray": DASH("gd") },
       ratePanel.plot);
     LF.legend(ratePanel.legend, 4, 10, [0, 82, 166], [
       C.ADAPTIVE_METHODS.map(function (m) { return { label: labels[m], color: "var(--lf-" + m + ")", swatch: true }; })
-        .concat([{ label: "GD: \u03b7", color: "var(--lf-gd)", dash: DASH[":"], width: 2.2 }]),
-      [{ label: "x1", color: "currentColor", lineClass: "lf-ink" },
-       { label: "x2", color: "currentColor", dash: DASH["--"], lineClass: "lf-ink" }]
+        .concat([{ label: "GD: \u03b7", color: "var(--lf-gd)", dash: DASH("gd"), width: 2.2 }]),
+      [{ label: "x1", color: "currentColor", dash: DASH("x1"), lineClass: "lf-ink" },
+       { label: "x2", color: "currentColor", dash: DASH("x2"), lineClass: "lf-ink" }]
     ]);
 
     // Methods: shown or not, final point, status.
@@ -377,7 +378,7 @@
       // The iterates: zero-length strokes with round (GD: square) caps, which
       // cost far less to lay out than a small closed shape each. RMSProp's
       // diamonds are square caps in a frame turned by 45 degrees.
-      var marks = [], turned = m === "rmsprop";
+      var marks = [], turned = C.MARKER_SHAPES[m] === "diamond";
       for (var j = 1; j <= s.steps; j++) {
         var x = r.x1[j], y = r.x2[j];
         if (x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3]) {

@@ -552,6 +552,7 @@ def _share(image: np.ndarray, hex_color: str) -> float:
 
 def test_the_default_picture_shows_gd_and_adagrad_and_no_rmsprop(page, artifacts):
     configure(page)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     page.locator(ROOT).screenshot(path=str(artifacts / "explorer-default.png"))
     panel = _pixels(page.locator(f'{ROOT} [data-role="panel-path"]').screenshot())
     assert _share(panel, d2l.COLORS["gd"]) > 0.002 and _share(panel, d2l.COLORS["adagrad"]) > 0.002
@@ -561,6 +562,7 @@ def test_the_default_picture_shows_gd_and_adagrad_and_no_rmsprop(page, artifacts
 
 def test_the_rotated_noisy_picture_shows_all_three_methods(page, artifacts):
     shown = configure(page, theta=45, noise=0.5, steps=40, **{"show-rmsprop": True})
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     page.locator(ROOT).screenshot(path=str(artifacts / "explorer-theta45-noise0.5-three-methods.png"))
     panel = _pixels(page.locator(f'{ROOT} [data-role="panel-path"]').screenshot())[60:]
     for m in METHODS:

@@ -446,15 +446,17 @@ def status_line(data: Exploration, method: str) -> str:
 
     >>> status_line(explore_data(0.4, 0, 20), "adagrad")
     '2.388 from the minimum'
+    >>> status_line(explore_data(5.0, 0, 20), "adagrad")
+    'less than 0.0005 from the minimum'
     >>> status_line(explore_data(0.6, 0, 20), "gd")
     'diverging: 1673.365 from the minimum, and growing'
     """
-    distance = distances(data.runs[method][-1:])[0]
+    text = f"{distances(data.runs[method][-1:])[0]:.3f}"
     if not data.diverging[method]:
-        return f"{distance:.3f} from the minimum"
+        return "less than 0.0005 from the minimum" if text == "0.000" else f"{text} from the minimum"
     if data.diverged_at[method] is not None:
         return f"diverging: past the divergence bound since step {data.diverged_at[method]}"
-    return f"diverging: {distance:.3f} from the minimum, and growing"
+    return f"diverging: {text} from the minimum, and growing"
 
 
 # -- geometry of the trajectory panel ------------------------------------------------------

@@ -111,9 +111,10 @@
 
   /* explorer.status_line. */
   function statusLine(C, r, steps, at, diverging) {
-    if (!diverging) return LF.formatFixed(distance(r, steps), 3) + " from the minimum";
+    var text = LF.formatFixed(distance(r, steps), 3);
+    if (!diverging) return text === "0.000" ? "less than 0.0005 from the minimum" : text + " from the minimum";
     if (at >= 0) return "diverging: past the divergence bound since step " + at;
-    return "diverging: " + LF.formatFixed(distance(r, steps), 3) + " from the minimum, and growing";
+    return "diverging: " + text + " from the minimum, and growing";
   }
 
   /* explorer.view_box: centred on the minimum, the smallest half-width that

@@ -203,10 +203,11 @@
     C.METHODS.concat(["contour", "reference"]).forEach(function (name) {
       root.style.setProperty("--lf-" + name, C.COLORS[name]);
     });
+    var inner = LF.tag("div", { class: "lf-inner" }, null, root);
     LF.tag("p", { id: id + "-heading", class: "lf-heading" },
-      "Explorer: gradient descent, Adagrad and RMSProp on the rotated quadratic", root);
+      "Explorer: gradient descent, Adagrad and RMSProp on the rotated quadratic", inner);
 
-    var form = LF.tag("form", { class: "lf-form", novalidate: "" }, null, root);
+    var form = LF.tag("form", { class: "lf-form", novalidate: "" }, null, inner);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
 
     // Controls: η, θ and steps first (with the trajectories, they fit a phone's screen).
@@ -551,6 +552,7 @@
 
     drawnKey = settingsKey(read());
     update(false);
+    LF.isolate(root, inner);
     if (hash) root.scrollIntoView({ block: "start" });
   }
 

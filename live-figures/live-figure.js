@@ -498,6 +498,25 @@
     timer = setTimeout(flushHash, delay);
   }
 
+  // ---- layout isolation ----------------------------------------------------------------
+
+  /* Make root a relayout boundary: contain: strict, with its height kept
+   * equal to inner's (all its content) by a ResizeObserver. A redraw inside
+   * then lays out the figure alone instead of the whole page around it. */
+  function isolate(root, inner) {
+    if (typeof ResizeObserver !== "function") return;
+    var fit = function (height) {
+      var text = height + "px";
+      if (root.style.height !== text) root.style.height = text;
+    };
+    root.classList.add("lf-isolated");
+    fit(inner.getBoundingClientRect().height);
+    new ResizeObserver(function (entries) {
+      var entry = entries[entries.length - 1];
+      fit(entry.borderBoxSize ? entry.borderBoxSize[0].blockSize : entry.contentRect.height);
+    }).observe(inner);
+  }
+
   // ---- registration ------------------------------------------------------------------
 
   var builders = {};
@@ -531,7 +550,7 @@
     logTicks: logTicks, Panel: Panel, legend: legend, markerPath: markerPath, EXIT_SHAPES: EXIT_SHAPES,
     clipSegment: clipSegment, clip: clip, clamp: clamp, inside: inside,
     controlRow: controlRow, slider: slider, numberBox: numberBox, notchSlider: notchSlider, nearestNotch: nearestNotch,
-    readHash: readHash, writeHash: writeHash, hashText: hashText,
+    readHash: readHash, writeHash: writeHash, hashText: hashText, isolate: isolate,
     register: register, boot: boot
   });
 })();

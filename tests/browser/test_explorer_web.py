@@ -55,7 +55,8 @@ DEFAULT_INPUTS = {"eta": 0.4, "theta": 0, "steps": 20, "noise": 0, "gamma": 0.9,
 
 @pytest.fixture(scope="module")
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    # tall enough for the whole explorer in one screenshot
+    context = browser.new_context(viewport={"width": 1200, "height": 1200})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -249,7 +249,8 @@ CASES = [
           ("steps-above-range", dict(steps=101), ValueError, "steps", r"\[1, 100\]"),
       ]],
     case("explore-eta-above-range", lambda: d2l.widgets.explore(eta=20), ValueError, "eta", r"\[0.01, 10.0\]"),
-    case("explore-show-unknown", lambda: d2l.widgets.explore(show="sgd"), ValueError, "show", r"one of"),
+    case("explore-show-unknown", lambda: d2l.widgets.explore(show=("gd", "sgd")), ValueError, "show", r"'sgd'"),
+    case("explore-show-one-string", lambda: d2l.widgets.explore(show="gd"), TypeError, "show", r"collection"),
     # --- the wrong kind of thing ----------------------------------------------------------------
     case("make_adagrad_2d-eta-str", lambda: d2l.make_adagrad_2d("0.4"), TypeError, "eta", r"number"),
     case("make_gd_2d-eta-bool", lambda: d2l.make_gd_2d(True), TypeError, "eta", r"number"),

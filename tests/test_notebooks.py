@@ -166,3 +166,27 @@ def test_every_chapter_notebook_is_in_the_toc():
     listed = {str(Path(entry).with_suffix("")) for entry in toc()}
     unlisted = [str(p.relative_to(REPO)) for p in NOTEBOOKS if str(p.relative_to(REPO).with_suffix("")) not in listed]
     assert not unlisted, f"notebooks missing from _toc.yml: {unlisted}"
+
+
+BOX_WIDTH = 79
+"""Characters that fit one line of a code or output box at the theme's width."""
+
+
+@notebook_param
+def test_code_lines_fit_their_box(path):
+    long = [f"cell {i}, line {n}: {len(line)} characters"
+            for i, cell in code_cells(load(path))
+            for n, line in enumerate(cell.source.splitlines(), 1) if len(line) > BOX_WIDTH]
+    assert not long, f"code lines longer than {BOX_WIDTH} characters (run `make format`, then shorten):\n" + "\n".join(long)
+
+
+@notebook_param
+def test_printed_lines_fit_their_box(path):
+    long = [f"cell {i}: {len(line)} characters: {line[:60]!r}..."
+            for i, cell in code_cells(load(path))
+            for output in cell.get("outputs", [])
+            if output.get("output_type") == "stream" or "text/plain" in output.get("data", {})
+            and not any(m.startswith("image/") for m in output.get("data", {}))
+            for line in "".join(output.get("text") or output.get("data", {}).get("text/plain", "")).splitlines()
+            if len(line) > BOX_WIDTH]
+    assert not long, f"printed lines longer than {BOX_WIDTH} characters:\n" + "\n".join(long)

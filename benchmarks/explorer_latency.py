@@ -1,25 +1,34 @@
-"""How fast do the two explorers follow a control? Prints a small table.
+"""How fast do the two explorers follow a control, side by side with a peer? Prints a small table.
 
     .venv/bin/python benchmarks/explorer_latency.py [--book _build/html] [--events 600] [--changes 80]
 
-Web explorer (goal: p95 <= 4 ms). In headless Chromium, on the built
-algorithm page with steps = 100, each sample sets η or θ to a new value,
-dispatches an ``input`` event, and asks for the bounding box of the redrawn
-GD and Adagrad paths, which forces style and layout; ``performance.now()`` is
-read before the dispatch and after the bounding box. Painting happens at the
-next frame and is not included (it waits for the display, not for the code).
-Chromium coarsens ``performance.now()`` to 0.1 ms on a page that is not
-cross-origin isolated, which is fine against a 4 ms goal.
+Both explorers run with all three methods shown, gradient noise on (σ > 0) and
+100 steps. Each sample changes one of η, θ, σ or γ (in turn) to a value from a
+seeded generator, so reruns time the same work; the peer gets the same changes,
+interleaved with ours (ours, peer, ours, peer, ...).
+
+Web explorer (goal: p95 <= 4 ms). In headless Chromium, on the built algorithm
+page: ``performance.now()`` before setting the input's value and dispatching
+an ``input`` event, and after reading the bounding boxes of the three redrawn
+paths and of the explorer (which forces style and layout of both panels and of
+the final points). Painting happens at the next frame and is not included (it
+waits for the display, not for the code). The peer
+(``benchmarks/explorer_peer.js``) computes the same numbers with the
+explorer's own code and redraws the same panels by rebuilding their markup
+(``innerHTML``) on every change, as many small page explorers do. The URL hash
+is written after the redraw, at most four times a second; one such write
+(``history.replaceState``) is timed on its own.
 
 Notebook explorer (goal: median <= 60 ms). ``d2lmini.widgets.explore()``
-without a kernel, steps = 100; each sample assigns a new η or θ to the slider
-widget, which recomputes both runs, updates the matplotlib artists, renders
-the figure with Agg, encodes the PNG and sets the Image and HTML widgets.
-The time to send the PNG to a browser over the kernel's socket is not
-included.
+without a kernel; each sample assigns a new value to a slider widget, which
+recomputes the runs, updates the artists, renders the figure with Agg (the
+axes, ticks and legends come from a cached background), encodes the PNG and
+sets the Image and HTML widgets. The peer redraws the same figure from
+scratch for every change (a new figure, every artist, a full render and the
+PNG), as a callback of ``ipywidgets.interact`` that plots anew does. The time
+to send the PNG to a browser over the kernel's socket is not included.
 
-Both sequences of values come from a seeded generator, so reruns time the
-same work. Results are also written to benchmarks/results/explorer_latency.json.
+Results are also written to benchmarks/results/explorer_latency.json.
 """
 
 from __future__ import annotations
@@ -38,21 +47,52 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("D2LMINI_CHROMIUM", "/usr/bin/chromium")
 PAGE = "chapters/algorithm.html"
+PEER_JS = Path(__file__).resolve().parent / "explorer_peer.js"
+NAMES = ("eta", "theta", "noise", "gamma")
 
-WEB_LOOP = """([etas, thetas]) => {
+WEB_LOOP = """([changes, withPeer]) => {
     const root = document.querySelector('[data-explorer="adagrad"]');
+    const C = window.LiveFigureData.adagrad;
     const set = (name, value) => {
         const input = root.querySelector(`input[name="${name}"]`);
-        input.value = String(value);
+        if (input.type === "checkbox") input.checked = value; else input.value = String(value);
         input.dispatchEvent(new Event("input", {bubbles: true}));
     };
-    set("steps", 100);
-    const paths = [root.querySelector('[data-role="path-gd"]'), root.querySelector('[data-role="path-adagrad"]')];
-    const times = [];
-    for (let i = 0; i < etas.length; i++) {
-        const t0 = performance.now();
-        if (i % 2 === 0) set("eta", etas[i]); else set("theta", thetas[i]);
+    set("steps", 100); set("noise", 0.5); set("show-rmsprop", true);
+    const paths = ["gd", "adagrad", "rmsprop"].map(m => root.querySelector(`[data-role="path-${m}"]`));
+    let peer = null, peerBox = null;
+    const state = {eta: 0.4, theta: 0, steps: 100, noise: 0.5, gamma: 0.9, start: [-5, -2], show: ["gd", "adagrad", "rmsprop"]};
+    if (withPeer) {
+        peerBox = document.getElementById("explorer-peer") || document.createElement("div");
+        peerBox.id = "explorer-peer"; peerBox.style.width = root.getBoundingClientRect().width + "px";
+        root.after(peerBox);
+        peer = window.ExplorerPeer(peerBox, C);
+    }
+    const ours = [], theirs = [];
+    for (const [name, value] of changes) {
+        let t0 = performance.now();
+        set(name, value);
         for (const p of paths) p.getBBox();
+        root.getBoundingClientRect();
+        ours.push(performance.now() - t0);
+        if (peer) {
+            state[name] = value;
+            t0 = performance.now();
+            peer(state);
+            for (const p of peerBox.querySelectorAll("path")) p.getBBox();
+            peerBox.getBoundingClientRect();
+            theirs.push(performance.now() - t0);
+        }
+    }
+    return [ours, theirs];
+}"""
+
+HASH_LOOP = """async (n) => {
+    const times = [];
+    for (let i = 0; i < n; i++) {
+        await new Promise(r => setTimeout(r, 300));
+        const t0 = performance.now();
+        window.LiveFigure.writeHash({eta: String(i), theta: "45"}, true);
         times.push(performance.now() - t0);
     }
     return times;
@@ -68,12 +108,31 @@ def summary(times_ms: list[float]) -> dict[str, float]:
     }
 
 
-def web_latency(book: Path, events: int, seed: int) -> dict:
-    from playwright.sync_api import sync_playwright
+def changes(count: int, seed: int) -> list[tuple[str, float]]:
+    """``count`` seeded changes of η (notches), θ (whole degrees), σ in [0.1, 2] and γ, in turn."""
+    from d2lmini import explorer as ex
 
     rng = np.random.default_rng(seed)
-    etas = [float(f"{v:.4g}") for v in 10 ** rng.uniform(-2, 1, events)]
-    thetas = [int(v) for v in rng.integers(0, 181, events)]
+    out = []
+    for i in range(count):
+        name = NAMES[i % len(NAMES)]
+        if name == "eta":
+            value = float(rng.choice(ex.ETA_NOTCHES))
+        elif name == "theta":
+            value = float(rng.integers(0, 181))
+        elif name == "noise":
+            value = round(float(rng.uniform(0.1, 2.0)), 2)
+        else:
+            value = round(float(rng.uniform(0.0, 0.99)), 2)
+        out.append((name, value))
+    return out
+
+
+def web_latency(book: Path, events: int, seed: int, peer: bool = True, hash_samples: int = 20) -> dict:
+    """Ours (and the peer's) input-to-redraw times in Chromium; the peer under ``"peer"``."""
+    from playwright.sync_api import sync_playwright
+
+    work = changes(events, seed)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -83,31 +142,57 @@ def web_latency(book: Path, events: int, seed: int) -> dict:
             page = browser.new_page(viewport={"width": 1200, "height": 900})
             page.goto((book / PAGE).as_uri())
             page.locator('[data-explorer="adagrad"] svg').first.wait_for()
-            page.evaluate(WEB_LOOP, [etas[:50], thetas[:50]])  # warm up the JIT
-            times = page.evaluate(WEB_LOOP, [etas, thetas])
+            if peer:
+                page.add_script_tag(path=str(PEER_JS))
+            page.evaluate(WEB_LOOP, [work[:60], peer])  # warm up the JIT
+            ours, theirs = page.evaluate(WEB_LOOP, [work, peer])
+            hash_times = page.evaluate(HASH_LOOP, hash_samples) if hash_samples else []
             version = browser.version
         finally:
             browser.close()
-    return summary(times) | {"browser": f"Chromium {version}"}
+    result = summary(ours) | {"browser": f"Chromium {version}"}
+    if peer:
+        result["peer"] = summary(theirs)
+    if hash_times:
+        result["hash_write"] = summary(hash_times)
+    return result
 
 
-def notebook_latency(changes: int, seed: int) -> dict:
+def notebook_latency(changes_count: int, seed: int, peer: bool = True) -> dict:
+    """Ours (and the peer's) times per slider change of the notebook explorer; the peer under ``"peer"``."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from d2lmini.widgets import explore
+    from d2lmini import explorer as ex
+    from d2lmini import widgets
 
-    rng = np.random.default_rng(seed)
-    explorer = explore(steps=100)
-    times = []
-    for i in range(changes + 5):
-        name, value = ("eta", float(10 ** rng.uniform(-2, 1))) if i % 2 == 0 else ("theta", float(rng.integers(0, 181)))
+    work = changes(changes_count + 5, seed)
+    explorer = widgets.explore(steps=100, noise=0.5, show=ex.METHODS)
+    state = {"eta": 0.4, "theta": 0.0, "noise": 0.5, "gamma": 0.9}
+    ours, theirs = [], []
+    for i, (name, value) in enumerate(work):
         start = time.perf_counter()
         explorer.controls[name].value = value
         elapsed = (time.perf_counter() - start) * 1000
+        state[name] = value
+        peer_elapsed = None
+        if peer:
+            start = time.perf_counter()
+            data = ex.explore_data(state["eta"], state["theta"], 100, noise=state["noise"], gamma=state["gamma"])
+            figure = widgets.ExplorerFigure()
+            figure.draw(data, ex.METHODS)
+            figure.png()
+            widgets._final_html(data, ex.METHODS)
+            figure.figure.clear()
+            peer_elapsed = (time.perf_counter() - start) * 1000
         if i >= 5:  # the first few include matplotlib's font and glyph caches warming up
-            times.append(elapsed)
-    return summary(times)
+            ours.append(elapsed)
+            if peer_elapsed is not None:
+                theirs.append(peer_elapsed)
+    result = summary(ours)
+    if peer:
+        result["peer"] = summary(theirs)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,21 +210,31 @@ def main(argv: list[str] | None = None) -> int:
         print(f"web explorer: skipped, no built page at {args.book / PAGE} (run `make book`)")
     else:
         web = web_latency(args.book.resolve(), args.events, args.seed)
-        rows.append(("web (Chromium)", "input event -> paths redrawn, 100 steps", web, "p95 <= 4 ms", web["p95_ms"] <= 4))
+        rows.append(("web (Chromium)", "input event -> panels redrawn", web, "p95 <= 4 ms", web["p95_ms"] <= 4))
     nb = notebook_latency(args.changes, args.seed)
-    rows.append(("notebook (Python)", "slider change -> PNG + text, 100 steps", nb, "median <= 60 ms", nb["median_ms"] <= 60))
+    rows.append(("notebook (Python)", "slider change -> PNG + text", nb, "median <= 60 ms", nb["median_ms"] <= 60))
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}")
-    header = ("explorer", "what is timed", "n", "median ms", "p95 ms", "max ms", "goal", "met")
-    table = [header] + [
-        (name, what, str(r["n"]), f"{r['median_ms']:.2f}", f"{r['p95_ms']:.2f}", f"{r['max_ms']:.2f}", goal, "yes" if ok else "NO")
-        for name, what, r, goal, ok in rows
-    ]
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.platform()}, Python {platform.python_version()}, "
+          f"load average {os.getloadavg()[0]:.2f}")
+    print("all three methods, noise on, 100 steps; peer interleaved with ours (ratio: peer median / ours)")
+    header = ("explorer", "what is timed", "n", "median ms", "p95 ms", "max ms", "peer median", "peer p95", "ratio",
+              "goal", "met")
+    table = [header]
+    for name, what, r, goal, ok in rows:
+        p = r.get("peer", {})
+        table.append((name, what, str(r["n"]), f"{r['median_ms']:.2f}", f"{r['p95_ms']:.2f}", f"{r['max_ms']:.2f}",
+                      f"{p['median_ms']:.2f}" if p else "-", f"{p['p95_ms']:.2f}" if p else "-",
+                      f"{p['median_ms'] / r['median_ms']:.1f}x" if p else "-", goal, "yes" if ok else "NO"))
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     for k, row in enumerate(table):
         print("| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths)) + " |")
         if k == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for name, _, r, _, _ in rows:
+        if "hash_write" in r:
+            h = r["hash_write"]
+            print(f"{name}: one URL hash write (history.replaceState), after the redraw and at most 4 per second: "
+                  f"median {h['median_ms']:.2f} ms, max {h['max_ms']:.2f} ms over {h['n']}")
 
     out = REPO / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -402,8 +402,9 @@ class Explorer:
     def __repr__(self) -> str:
         s = self.settings()
         start = ", ".join(f"{v:g}" for v in s.start)
+        # two lines, so that it fits a notebook's output box (79 characters)
         return (f"Explorer(eta={s.eta:g}, theta={s.theta:g}, steps={s.steps}, noise={s.noise:g}, "
-                f"start=({start}), gamma={s.gamma:g}, show={s.show!r})")
+                f"start=({start}), gamma={s.gamma:g},\n         show={s.show!r})")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = self.widget._repr_mimebundle_(**kwargs)

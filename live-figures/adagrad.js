@@ -240,7 +240,8 @@
       draw[m] = {
         line: LF.el("path", { class: "lf-line lf-" + m, "data-role": "path-" + m,
           "stroke-dasharray": DASH[C.LINESTYLES[m]] || "none" }, pathPanel.plot),
-        marks: LF.el("path", { class: "lf-marks lf-" + m, "data-role": "marks-" + m }, pathPanel.plot),
+        marks: LF.el("path", { class: "lf-marks lf-" + m, "data-role": "marks-" + m,
+          transform: m === "rmsprop" ? "rotate(45)" : "" }, pathPanel.plot),
         exits: LF.el("path", { class: "lf-exits lf-" + m, "data-role": "exits-" + m }, pathPanel.overlay)
       };
     });
@@ -371,10 +372,17 @@
       var last = at >= 0 ? at : s.steps;
       var clipped = LF.clip(r.x1, r.x2, last, box, sx, sy, false);
       d.line.setAttribute("d", clipped.d);
-      var marks = [], shape = MARKERS[m], size = MARK_SIZE[m];
+      // The iterates: zero-length strokes with round (GD: square) caps, which
+      // cost far less to lay out than a small closed shape each. RMSProp's
+      // diamonds are square caps in a frame turned by 45 degrees.
+      var marks = [], turned = m === "rmsprop";
       for (var j = 1; j <= s.steps; j++) {
         var x = r.x1[j], y = r.x2[j];
-        if (x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3]) marks.push(LF.markerPath(shape, sx(x), sy(y), size));
+        if (x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3]) {
+          var px = sx(x), py = sy(y);
+          if (turned) { var q = (px + py) * Math.SQRT1_2; py = (py - px) * Math.SQRT1_2; px = q; }
+          marks.push("M" + LF.num(px) + " " + LF.num(py) + "h0");
+        }
       }
       d.marks.setAttribute("d", marks.join(""));
       d.exits.setAttribute("d", clipped.exits.map(function (e) {

@@ -280,8 +280,9 @@ CASES = [
       ]],
     case("explore-eta-above-range", lambda: d2l.widgets.explore(eta=20), ValueError, r"^eta must be a number in \[0.01, 10.0\]"),
     case("explore-steps-zero", lambda: d2l.widgets.explore(steps=0), ValueError, r"^steps must be an integer in \[1, 100\]"),
-    case("explore-show-unknown", lambda: d2l.widgets.explore(show="sgd"), ValueError,
-         r"^show must be one of \('both', 'gd', 'adagrad'\); got 'sgd'"),
+    case("explore-show-unknown", lambda: d2l.widgets.explore(show=("gd", "sgd")), ValueError,
+         r"^show must name methods from \('gd', 'adagrad', 'rmsprop'\); got 'sgd'"),
+    case("explore-show-one-string", lambda: d2l.widgets.explore(show="gd"), TypeError, r"^show must be a collection"),
 ]
 
 

@@ -420,8 +420,9 @@ def test_display_is_deterministic_for_the_stored_notebook():
     assert [kernel.returncode for kernel in kernels] == [0, 0]
     assert runs[0] == runs[1]
     bundle = json.loads(runs[0])
-    assert bundle["text/plain"] == ("Explorer(eta=0.4, theta=45, steps=20, noise=0, start=(-5, -2), gamma=0.9, "
-                                    "show=('gd', 'adagrad'))")
+    assert bundle["text/plain"] == ("Explorer(eta=0.4, theta=45, steps=20, noise=0, start=(-5, -2), gamma=0.9,\n"
+                                    "         show=('gd', 'adagrad'))")
+    assert max(map(len, bundle["text/plain"].splitlines())) <= 79
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == "d2lmini-explorer-1"
 
 

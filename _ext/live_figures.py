@@ -65,6 +65,8 @@ class LiveFigure:
     data: Callable[[], dict[str, Any]]
     fallback: Callable[[dict[str, str]], tuple[bytes, str]] | None = None
     note: str = "The controls of this figure need JavaScript; this is its starting state."
+    fallback_size: tuple[int, int] = (756, 351)
+    """The fallback picture's width and height in CSS pixels (its aspect ratio, before it is scaled to fit)."""
 
 
 FIGURES: dict[str, LiveFigure] = {}
@@ -97,6 +99,28 @@ register(LiveFigure(
 ))
 
 
+# -- the preconditioning figure (preconditioning page, exercise 4) ---------------------------
+
+
+def _preconditioning_data() -> dict[str, Any]:
+    from d2lmini import precondition
+
+    return precondition.web_constants()
+
+
+def _preconditioning_fallback(attributes: dict[str, str]) -> tuple[bytes, str]:
+    from d2lmini import precondition_figure
+
+    return precondition_figure.fallback_svg(attributes)
+
+
+register(LiveFigure(
+    name="preconditioning", script="preconditioning.js", style="preconditioning.css", data=_preconditioning_data,
+    fallback=_preconditioning_fallback,
+    note="The figure\u2019s controls need JavaScript; this picture shows its starting state.",
+))
+
+
 # -- the Sphinx side ---------------------------------------------------------------------------
 
 # Pictures drawn in this process, by figure and attributes: each is drawn once per build.
@@ -123,7 +147,8 @@ def _fallback_html(app: Any, figure: LiveFigure, attributes: dict[str, str], pat
         cache[key] = (name, alt)
     name, alt = cache[key]
     src = pathto(f"_static/{name}", 1)
-    return (f'<figure class="lf-fallback"><img src="{src}" alt="{html.escape(alt)}" width="756" height="351" '
+    width, height = figure.fallback_size
+    return (f'<figure class="lf-fallback"><img src="{src}" alt="{html.escape(alt)}" width="{width}" height="{height}" '
             f'loading="lazy"><figcaption>{html.escape(figure.note)}</figcaption></figure>')
 
 

@@ -34,6 +34,7 @@ import numpy as np
 from . import explorer as ex
 from .explorer import DEFAULTS, METHOD_LABELS, METHODS, Exploration, Settings
 from .style import COLORS, LINESTYLES
+from .precondition_figure import explore_preconditioning  # noqa: F401  (the preconditioning page's figure)
 
 MARKERS = {"gd": "s", "adagrad": "o", "rmsprop": "D"}
 """The marker of each method's iterates (the web explorer draws the same shapes)."""

@@ -494,12 +494,13 @@
       root.setAttribute("data-ready", "true");
       var fallback = root.querySelector(".lf-fallback");
       if (fallback) fallback.remove();
-      builders[name](root, data, i === 0);
+      builders[name](root, data, root === document.querySelector("[data-explorer]"));
     }
   }
 
-  /* Register a figure: build(root, data, first) builds one root; `first` is
-   * true for the page's first figure of this name, which owns the URL hash. */
+  /* Register a figure: build(root, data, ownsHash) builds one root. Only the
+   * page's first live figure (of any name) owns the URL hash: it starts from
+   * the settings there and keeps them up to date; the others leave it alone. */
   function register(name, build) {
     builders[name] = build;
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { boot(name); });

@@ -232,8 +232,6 @@
         rect.setAttribute("width", LF.num(Math.max(hi - lo, 0)));
         rect.setAttribute("data-center", String(centers[j]));
         rect.setAttribute("data-radius", String(radii[j]));
-        LF.setText(rect.firstChild || rect.appendChild(LF.el("title", {})), "row " + (j + 1) + ": centre " +
-          LF.formatFixed(centers[j], 3) + ", radius " + LF.formatFixed(radii[j], 3));
         centreMarks.push("M" + LF.num(x(centers[j])) + " " + LF.num(d.rows[j] - 7) + "v14");
       }
       d.centres.setAttribute("d", centreMarks.join(""));

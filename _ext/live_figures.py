@@ -121,6 +121,35 @@ register(LiveFigure(
 ))
 
 
+# -- the sparse-features figure (sparse-features page): precomputed runs, cached -------------
+
+# Set when the builder starts: where precomputed tables are kept between builds (under _build).
+_CACHE: dict[str, Path] = {}
+
+
+def _sparse_data() -> dict[str, Any]:
+    from d2lmini import sparse_grid
+
+    return sparse_grid.web_constants(cache_dir=_CACHE.get("dir"))
+
+
+def _sparse_fallback(attributes: dict[str, str]) -> tuple[bytes, str]:
+    from d2lmini import sparse_figure
+
+    return sparse_figure.fallback_svg(attributes)
+
+
+register(LiveFigure(
+    name="sparse", script="sparse.js", style="sparse.css", data=_sparse_data, fallback=_sparse_fallback,
+    note="The figure\u2019s controls need JavaScript; this picture shows its starting state.",
+    fallback_size=(756, 383),
+))
+
+
+def _set_cache(app: Any) -> None:
+    _CACHE["dir"] = Path(app.doctreedir).parent / "live-figure-cache"
+
+
 # -- the Sphinx side ---------------------------------------------------------------------------
 
 # Pictures drawn in this process, by figure and attributes: each is drawn once per build.
@@ -203,6 +232,7 @@ def write_assets(app: Any, exception: Exception | None) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("builder-inited", _set_cache)
     app.connect("html-page-context", add_live_figures)
     app.connect("build-finished", write_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": False}

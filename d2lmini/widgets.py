@@ -35,6 +35,7 @@ from . import explorer as ex
 from .explorer import DEFAULTS, METHOD_LABELS, METHODS, Exploration, Settings
 from .style import COLORS, LINESTYLES
 from .precondition_figure import explore_preconditioning  # noqa: F401  (the preconditioning page's figure)
+from .sparse_figure import explore_sparse  # noqa: F401  (the sparse-features page's figure)
 
 MARKERS = {"gd": "s", "adagrad": "o", "rmsprop": "D"}
 """The marker of each method's iterates (the web explorer draws the same shapes)."""

@@ -51,7 +51,7 @@ def page(browser, server):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.goto(server + PAGE)
+    page.goto(server + PAGE, wait_until="domcontentloaded")
     page.locator(ROOT + ' [data-role="discs-before"]').wait_for(state="attached")
     yield page
     context.close()
@@ -181,39 +181,9 @@ def test_every_control_has_a_label(page):
     assert all(label for _, label in names), names
 
 
-def test_the_url_hash_holds_the_setting_and_a_link_opens_there(page, browser, server):
+def test_the_url_hash_holds_the_setting(page):
     configure(page, theta=45, kappa=50)
     page.wait_for_function("() => location.hash === '#theta=45&kappa=50'", timeout=5000)
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    other = context.new_page()
-    try:
-        other.goto(server + PAGE + "#theta=60&kappa=5")
-        shown = other.evaluate(CONFIGURE, [ROOT, [{}]])[0]
-        assert (shown["theta"], shown["kappa"]) == ("60", "5")
-        assert shown["after"][1] == repr(pc.analyse(60, 5).kappa_jacobi)
-        assert other.locator(ROOT).evaluate("r => r.getBoundingClientRect().top") < 900  # scrolled to the figure
-        other.locator(f'{ROOT} [data-role="reset"]').click()
-        assert other.locator(f'{ROOT} input[name="theta"]').input_value() == "30"
-        assert other.locator(f'{ROOT} input[name="kappa"]').input_value() == "20"
-        other.wait_for_function("() => location.hash === ''", timeout=5000)
-    finally:
-        context.close()
-
-
-def test_without_javascript_the_place_shows_the_starting_picture_and_one_line(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
-    page = context.new_page()
-    try:
-        page.goto(server + PAGE, wait_until="load")
-        root = page.locator(ROOT)
-        image = root.locator("img")
-        assert image.count() == 1 and image.evaluate("i => i.complete && i.naturalWidth") > 500
-        assert "turned by 30 degrees with condition number 20.00" in image.get_attribute("alt")
-        assert root.locator("figcaption").text_content() == (
-            "The figure’s controls need JavaScript; this picture shows its starting state.")
-        assert root.locator("input").count() == 0
-    finally:
-        context.close()
 
 
 # -- pictures a reader sees (saved under tests/artifacts/) -----------------------------------------
@@ -241,24 +211,3 @@ def test_screenshots_at_two_settings_show_both_families(page, artifacts, theta, 
     page.locator(ROOT).screenshot(path=str(artifacts / f"preconditioning-theta{theta}-kappa{kappa}.png"))
     levels = _pixels(page.locator(f'{ROOT} [data-role="panel-levels"]').screenshot())[70:]  # below the legend
     assert _share(levels, d2l.COLORS["adagrad"]) > 0.002 and _share(levels, d2l.COLORS["reference"]) > 0.001
-
-
-def test_phone_layout_fits_the_controls_the_numbers_and_the_main_panels(browser, server, artifacts):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
-                                  has_touch=True)
-    page = context.new_page()
-    try:
-        page.goto(server + PAGE)
-        root = page.locator(ROOT)
-        root.locator('[data-role="discs-before"]').wait_for(state="attached")
-        page.evaluate("root => document.querySelector(root).scrollIntoView({block: 'start'})", ROOT)
-        page.wait_for_timeout(100)
-        for sel in ('input[name="theta"]', 'input[name="kappa_slider"]', 'input[name="kappa"]',
-                    '[data-role="kappa-before"]', '[data-role="kappa-jacobi"]', '[data-role="panel-levels"]',
-                    '[data-role="panel-discs-before"]', '[data-role="panel-discs-after"]'):
-            b = root.locator(sel).bounding_box()
-            assert b["y"] >= 0 and b["y"] + b["height"] <= 844 and b["x"] >= 0 and b["x"] + b["width"] <= 390, (sel, b)
-        assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        page.screenshot(path=str(artifacts / "preconditioning-phone-390x844.png"))
-    finally:
-        context.close()

@@ -77,7 +77,9 @@ BOOK_KAPPA = _BOOK_BOWL.b / _BOOK_BOWL.a
 """κ = 20, the condition number of the book's bowl f_θ (its curvatures 0.2 and 4)."""
 
 THETA_RANGE: tuple[float, float] = (0.0, 180.0)
-"""The figure's range for θ, in degrees (the web slider moves by whole degrees)."""
+"""The figure's range for θ, in degrees."""
+THETA_STEP = 0.5
+"""The θ slider's step in degrees: it lands on 22.5° and 67.5°, where a disc of H reaches furthest."""
 KAPPA_RANGE: tuple[float, float] = (1.0, 100.0)
 """The figure's range for the condition number κ."""
 NOTCH_MANTISSAS: tuple[str, ...] = ("1", "1.2", "1.5", "2", "2.5", "3", "4", "5", "6", "8")
@@ -298,6 +300,7 @@ def web_constants() -> dict[str, Any]:
         "SMALL_EIGENVALUE": SMALL_EIGENVALUE,
         "BOOK_KAPPA": BOOK_KAPPA,
         "THETA_RANGE": list(THETA_RANGE),
+        "THETA_STEP": THETA_STEP,
         "KAPPA_RANGE": list(KAPPA_RANGE),
         "KAPPA_NOTCHES": list(KAPPA_NOTCHES),
         "DEFAULTS": dict(DEFAULTS),

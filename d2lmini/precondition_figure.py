@@ -223,8 +223,8 @@ class PreconditioningExplorer:
         self.defaults = (theta, kappa)
         style = {"description_width": "5em"}
         self.controls: dict[str, Any] = {
-            "theta": widgets.FloatSlider(value=theta, min=pc.THETA_RANGE[0], max=pc.THETA_RANGE[1], step=1,
-                                         readout_format=".0f", description="θ (°)", style=style,
+            "theta": widgets.FloatSlider(value=theta, min=pc.THETA_RANGE[0], max=pc.THETA_RANGE[1],
+                                         step=pc.THETA_STEP, readout_format=".1f", description="θ (°)", style=style,
                                          layout=widgets.Layout(width="22em")),
             "kappa_slider": widgets.SelectionSlider(options=[(f"{v:g}", v) for v in pc.KAPPA_NOTCHES],
                                                     value=_nearest_notch(kappa), description="κ", style=style,
@@ -253,8 +253,9 @@ class PreconditioningExplorer:
         self.reset_button.on_click(lambda _: self.reset())
 
     def setting(self) -> tuple[float, float]:
-        """The controls' current (θ, κ), θ snapped to whole degrees as in the web figure."""
-        return pc.check_setting(float(round(self.controls["theta"].value)), self.controls["kappa"].value)
+        """The controls' current (θ, κ), θ snapped to the web slider's steps (:data:`~d2lmini.precondition.THETA_STEP`)."""
+        step = pc.THETA_STEP
+        return pc.check_setting(round(self.controls["theta"].value / step) * step, self.controls["kappa"].value)
 
     @property
     def url_hash(self) -> str:

@@ -11,7 +11,7 @@
  * in the same order (a browser test checks the numbers against Python).
  *
  * DOM contract (tests rely on it): the root has data-explorer="preconditioning";
- * inputs named theta (degrees, a range) and kappa (a number box; the log
+ * inputs named theta (degrees, a range in steps of THETA_STEP) and kappa (a number box; the log
  * slider beside it is named kappa_slider); data-role="kappa-before" and
  * data-role="kappa-jacobi" show the condition numbers, with full precision
  * in data-value; data-role="discs-before" and data-role="discs-after" each
@@ -112,7 +112,7 @@
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     var controls = LF.tag("div", { class: "lf-controls" }, null, form);
     var theta = LF.slider({ parent: controls, id: id + "-theta", name: "theta", label: "Rotation \u03b8",
-      min: C.THETA_RANGE[0], max: C.THETA_RANGE[1], step: 1, value: initial.theta,
+      min: C.THETA_RANGE[0], max: C.THETA_RANGE[1], step: C.THETA_STEP, value: initial.theta,
       format: function (v) { return v + "\u00b0"; } });
     var kappa = LF.notchSlider({ parent: controls, id: id + "-kappa", name: "kappa", sliderName: "kappa_slider",
       role: "kappa-slider", label: "Condition number", boxLabel: "condition number", symbol: "\u03ba",

@@ -29,7 +29,7 @@ def figure(shared):
 def test_the_twin_has_the_web_figures_controls_and_starts_at_the_defaults(figure):
     assert set(figure.controls) == {"theta", "kappa", "kappa_slider"}
     c = figure.controls
-    assert (c["theta"].min, c["theta"].max, c["theta"].step) == (0, 180, 1)
+    assert (c["theta"].min, c["theta"].max, c["theta"].step) == (0, 180, pc.THETA_STEP)
     assert (c["kappa"].min, c["kappa"].max) == (1, 100)
     assert [v for _, v in c["kappa_slider"].options] == list(pc.KAPPA_NOTCHES)
     assert (figure.state.theta, figure.state.kappa) == (30.0, 20.0)
@@ -38,7 +38,7 @@ def test_the_twin_has_the_web_figures_controls_and_starts_at_the_defaults(figure
 
 
 def test_moving_a_control_shows_what_analyse_computes(figure):
-    for theta, kappa in ((45, 20), (17, 3.7), (133, 1)):
+    for theta, kappa in ((45, 20), (22.5, 3.7), (133, 1)):
         figure.controls["theta"].value = theta
         figure.controls["kappa"].value = kappa
         expected = pc.analyse(theta, kappa)

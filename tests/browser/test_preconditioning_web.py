@@ -69,11 +69,12 @@ def close(js: float, py: float) -> bool:
 # Whole and fractional κ, both ends of both ranges, aligned, turned and hopeless bowls.
 PARITY = [(0, 20), (30, 20), (45, 20), (90, 20), (135, 20), (180, 20), (0, 1), (45, 1), (45, 100), (22, 100),
           (67, 100), (1, 37.3), (17, 3.7), (179, 99.9), (60, 1.05), (112, 12.5)]
+HALF_DEGREES = [(22.5, 100), (67.5, 20), (0.5, 1.5), (179.5, 63.1)]
 
 
 def test_numbers_and_discs_equal_d2lmini(page):
-    shown = page.evaluate(CONFIGURE, [ROOT, [{"theta": t, "kappa": k} for t, k in PARITY]])
-    for (theta, kappa), s in zip(PARITY, shown):
+    shown = page.evaluate(CONFIGURE, [ROOT, [{"theta": t, "kappa": k} for t, k in PARITY + HALF_DEGREES]])
+    for (theta, kappa), s in zip(PARITY + HALF_DEGREES, shown):
         py = pc.analyse(theta, kappa)
         assert (float(s["theta"]), float(s["kappa"])) == (theta, kappa)
         assert s["before"][0] == f"{py.kappa_before:.2f}" and s["after"][0] == f"{py.kappa_jacobi:.2f}", (theta, kappa)
@@ -87,7 +88,7 @@ def test_numbers_and_discs_equal_d2lmini(page):
         assert len(s["discsBefore"]) == 2 and len(s["discsAfter"]) == 2 and len(js_pairs) == 14
         assert all(close(js, p) for js, p in js_pairs), (theta, kappa, js_pairs)
         # Python's cos and sin for whole degrees and the same operations in the same order: the same bits.
-        assert all(js == p for js, p in js_pairs), (theta, kappa)
+        assert all(js == p for js, p in js_pairs) or theta != int(theta), (theta, kappa)
 
 
 def test_the_dom_contract(page):
@@ -156,8 +157,9 @@ def test_keyboard_moves_theta_and_its_value_is_visible(page):
     assert out.text_content() == "30°"
     page.locator(f'{ROOT} input[name="theta"]').focus()
     page.keyboard.press("ArrowRight")
-    assert out.text_content() == "31°"
-    assert page.locator(f'{ROOT} [data-role="kappa-jacobi"]').get_attribute("data-value") == repr(pc.analyse(31, 20).kappa_jacobi)
+    assert out.text_content() == "30.5°"
+    value = float(page.locator(f'{ROOT} [data-role="kappa-jacobi"]').get_attribute("data-value"))
+    assert abs(value - pc.analyse(30.5, 20).kappa_jacobi) <= 1e-9 * value
 
 
 def test_a_bad_kappa_is_flagged_and_changes_nothing(page):

@@ -33,9 +33,10 @@ import html
 import json
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sphinx.util import logging
 
@@ -212,9 +213,13 @@ def add_live_figures(app: Any, pagename: str, templatename: str, context: dict, 
         app.add_js_file(f"{OUT}/{figure.script}", priority=602)
 
 
-def write_assets(app: Any, exception: Exception | None) -> None:
-    """Copy the scripts and styles into the build and write each figure's data."""
-    if exception is not None or app.builder.format != "html":
+def write_assets(app: Any) -> None:
+    """Copy the scripts and styles into the build and write each figure's data.
+
+    This runs before any page is written, so the checksums that Sphinx adds
+    to the pages' links (``?v=...``) are those of the new files.
+    """
+    if app.builder.format != "html":
         return
     out = Path(app.outdir) / "_static" / OUT
     out.mkdir(parents=True, exist_ok=True)
@@ -232,7 +237,7 @@ def write_assets(app: Any, exception: Exception | None) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
-    app.connect("builder-inited", _set_cache)
+    app.connect("builder-inited", _set_cache, priority=400)  # before write_assets, which reads the cache
     app.connect("html-page-context", add_live_figures)
-    app.connect("build-finished", write_assets)
+    app.connect("builder-inited", write_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": False}

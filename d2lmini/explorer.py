@@ -33,16 +33,23 @@ test checks. It imports neither IPython nor ipywidgets nor matplotlib.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
 from . import _checks
 from .objectives import RotatedQuadratic
-from .steps2d import ADAGRAD_EPS, RMSPROP_GAMMA, make_adagrad_2d, make_gd_2d, make_rmsprop_2d
+from .steps2d import (
+    ADAGRAD_EPS,
+    RMSPROP_GAMMA,
+    make_adagrad_2d,
+    make_gd_2d,
+    make_rmsprop_2d,
+)
 from .train2d import DIVERGENCE_BOUND, START
 
 METHODS: tuple[str, ...] = ("gd", "adagrad", "rmsprop")
@@ -101,6 +108,12 @@ CONTOUR_RATIO = 4.0
 """Each contour's value of f is this times the next one's (twice the size)."""
 CONTOUR_START_INDEX = 3
 """The contour through the start is the fourth widest (index 3)."""
+MARKER_SHAPES = MappingProxyType({"gd": "square", "adagrad": "circle", "rmsprop": "diamond"})
+"""The shape of each method's iterates in both explorers."""
+RATE_LINESTYLES = MappingProxyType({"x1": "-", "x2": "--", "gd": ":"})
+"""The rate panel's line styles: the coordinate of an adaptive method's rate, and GD's constant η."""
+SVG_DASHES = MappingProxyType({"-": "", "--": "6 4", "-.": "8 3 2 3", ":": "1.5 3"})
+"""matplotlib's line styles as SVG ``stroke-dasharray`` values, for the web explorer."""
 DIVERGING_WINDOW = 5
 """The number of last steps :func:`is_diverging` looks at."""
 DIVERGING_FACTOR = 2.0
@@ -139,7 +152,7 @@ class Settings:
 def _number_text(value: float) -> str:
     """The shortest text that reads back as ``value``, as JavaScript's ``String(value)`` writes it."""
     text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")
 
 
 def _in_range(name: str, value: Any, low: float, high: float, what: str = "a number") -> float:
@@ -271,7 +284,9 @@ def trainers(eta: float, gamma: float = RMSPROP_GAMMA) -> dict[str, Callable[...
     return {"gd": make_gd_2d(eta), "adagrad": make_adagrad_2d(eta, EPS), "rmsprop": make_rmsprop_2d(eta, gamma, EPS)}
 
 
-def run_2d(trainer: Callable[..., Any], steps: int, f_grad: Callable[..., Any], start: tuple[float, float]) -> np.ndarray:
+def run_2d(
+    trainer: Callable[..., Any], steps: int, f_grad: Callable[..., Any], start: tuple[float, float]
+) -> np.ndarray:
     """The states ``(x1, x2, s1, s2)`` of ``steps`` calls of ``trainer`` from ``(*start, 0, 0)``, shape (steps + 1, 4).
 
     The loop of :func:`~d2lmini.train2d.trajectory_2d`, from any start, for
@@ -354,7 +369,7 @@ def diverged_at(states: np.ndarray) -> int | None:
 
 
 def distances(states: np.ndarray) -> list[float]:
-    """The distance :math:`\\sqrt{x_1^2 + x_2^2}` of each state to the minimum (0, 0), as the web explorer computes it."""
+    """The distance :math:`\\sqrt{x_1^2 + x_2^2}` of each state to the minimum (0, 0), computed as the web page does."""
     return [math.sqrt(x1 * x1 + x2 * x2) for x1, x2 in np.asarray(states, dtype=float)[:, :2].tolist()]
 
 
@@ -431,15 +446,17 @@ def status_line(data: Exploration, method: str) -> str:
 
     >>> status_line(explore_data(0.4, 0, 20), "adagrad")
     '2.388 from the minimum'
+    >>> status_line(explore_data(5.0, 0, 20), "adagrad")
+    'less than 0.0005 from the minimum'
     >>> status_line(explore_data(0.6, 0, 20), "gd")
     'diverging: 1673.365 from the minimum, and growing'
     """
-    distance = distances(data.runs[method][-1:])[0]
+    text = f"{distances(data.runs[method][-1:])[0]:.3f}"
     if not data.diverging[method]:
-        return f"{distance:.3f} from the minimum"
+        return "less than 0.0005 from the minimum" if text == "0.000" else f"{text} from the minimum"
     if data.diverged_at[method] is not None:
         return f"diverging: past the divergence bound since step {data.diverged_at[method]}"
-    return f"diverging: {distance:.3f} from the minimum, and growing"
+    return f"diverging: {text} from the minimum, and growing"
 
 
 # -- geometry of the trajectory panel ------------------------------------------------------
@@ -508,7 +525,9 @@ def _clamp(value: float, lo: float, hi: float) -> float:
     return float(min(max(value, lo), hi))
 
 
-def clip_path(points: np.ndarray, box: tuple[float, float, float, float]) -> tuple[np.ndarray, list[tuple[float, float, int]]]:
+def clip_path(
+    points: np.ndarray, box: tuple[float, float, float, float]
+) -> tuple[np.ndarray, list[tuple[float, float, int]]]:
     """Cut a polyline to the rectangle ``box``: the visible pieces and the points where it leaves.
 
     Returns ``(polyline, exits)``. ``polyline`` has the visible pieces
@@ -592,8 +611,8 @@ def web_constants() -> dict[str, Any]:
     The Sphinx extension ``_ext/live_figures.py`` writes this into the built
     book, so the JavaScript retypes nothing: the objective's coefficients,
     ε, the defaults and ranges, the η notches, the noise table, the view,
-    contour and divergence rules, and the book's colours
-    (:data:`d2lmini.style.COLORS`). ``COS_SIN[k]`` is ``(cos θ, sin θ)`` for
+    contour and divergence rules, the book's colours
+    (:data:`d2lmini.style.COLORS`) and line styles, and the markers. ``COS_SIN[k]`` is ``(cos θ, sin θ)`` for
     θ = k degrees as :class:`RotatedQuadratic` computes them, so the browser
     uses Python's own values of the trigonometric functions for every whole
     degree.
@@ -618,4 +637,5 @@ def web_constants() -> dict[str, Any]:
         "DIVERGING_WINDOW": DIVERGING_WINDOW, "DIVERGING_FACTOR": DIVERGING_FACTOR,
         "COLORS": {name: COLORS[name] for name in (*METHODS, "contour", "reference")},
         "LINESTYLES": {name: LINESTYLES[name] for name in METHODS},
+        "RATE_LINESTYLES": dict(RATE_LINESTYLES), "SVG_DASHES": dict(SVG_DASHES), "MARKER_SHAPES": dict(MARKER_SHAPES),
     }

@@ -37,8 +37,9 @@ from .style import COLORS, LINESTYLES
 from .precondition_figure import explore_preconditioning  # noqa: F401  (the preconditioning page's figure)
 from .sparse_figure import explore_sparse  # noqa: F401  (the sparse-features page's figure)
 
-MARKERS = {"gd": "s", "adagrad": "o", "rmsprop": "D"}
-"""The marker of each method's iterates (the web explorer draws the same shapes)."""
+_MATPLOTLIB_MARKERS = {"square": "s", "circle": "o", "diamond": "D"}
+MARKERS = {name: _MATPLOTLIB_MARKERS[shape] for name, shape in ex.MARKER_SHAPES.items()}
+"""The matplotlib marker of each method's iterates (:data:`~d2lmini.explorer.MARKER_SHAPES`, as on the web)."""
 EXIT_MARKERS = ("<", ">", "v", "^")
 """Where a path leaves the view, a triangle points out through the edge (left, right, bottom, top)."""
 
@@ -123,10 +124,12 @@ class ExplorerFigure:
         # draw: draw() then turns on markers (a dot for x1, a ring for x2).
         for name in ex.ADAPTIVE_METHODS:
             color = COLORS[name]
-            artists[f"rate_{name}_x1"] = rates.plot([], [], "-", color=color, lw=1.5, marker="None", ms=6)[0]
-            artists[f"rate_{name}_x2"] = rates.plot([], [], "--", color=color, lw=1.5, marker="None", ms=6,
+            artists[f"rate_{name}_x1"] = rates.plot([], [], ex.RATE_LINESTYLES["x1"], color=color, lw=1.5,
+                                                    marker="None", ms=6)[0]
+            artists[f"rate_{name}_x2"] = rates.plot([], [], ex.RATE_LINESTYLES["x2"], color=color, lw=1.5,
+                                                    marker="None", ms=6,
                                                     mfc="white", mew=1.5)[0]
-        artists["rate_gd"] = rates.plot([], [], ":", color=COLORS["gd"], lw=1.8)[0]
+        artists["rate_gd"] = rates.plot([], [], ex.RATE_LINESTYLES["gd"], color=COLORS["gd"], lw=1.8)[0]
         self.artists = artists
         self._dynamic = [artist for name, value in artists.items() if not name.endswith("_axes")
                          and name != "minimum" and name != "start"
@@ -147,9 +150,9 @@ class ExplorerFigure:
                  Line2D([], [], ls="none", marker=">", ms=7, color=COLORS["reference"], label="leaves the view")]
         traj.legend(handles=row_major(method_keys + marks, 3), ncol=3, bbox_to_anchor=(-0.02, 1.0), **legend)
         rate_keys = ([Line2D([], [], color=COLORS[m], lw=4, label=METHOD_LABELS[m]) for m in ex.ADAPTIVE_METHODS]
-                     + [Line2D([], [], ls=":", color=COLORS["gd"], lw=1.8, label="GD: η"),
-                        Line2D([], [], ls="-", color="black", lw=1.5, label="x1"),
-                        Line2D([], [], ls="--", color="black", lw=1.5, label="x2")])
+                     + [Line2D([], [], ls=ex.RATE_LINESTYLES["gd"], color=COLORS["gd"], lw=1.8, label="GD: η"),
+                        Line2D([], [], ls=ex.RATE_LINESTYLES["x1"], color="black", lw=1.5, label="x1"),
+                        Line2D([], [], ls=ex.RATE_LINESTYLES["x2"], color="black", lw=1.5, label="x2")])
         rates.legend(handles=row_major(rate_keys, 3), ncol=3, bbox_to_anchor=(-0.02, 1.0), **legend)
 
     def draw(self, data: Exploration, show: tuple[str, ...]) -> None:
@@ -250,7 +253,7 @@ def describe(data: Exploration, show: tuple[str, ...]) -> str:
 
 
 def fallback_svg(settings: Settings) -> tuple[bytes, str]:
-    """The explorer's picture for ``settings`` as SVG, and its alternative text (for the web book without JavaScript)."""
+    """The explorer's picture for ``settings`` as SVG, and its alternative text (the web book without JavaScript)."""
     figure = ExplorerFigure()
     s = settings
     data = ex.explore_data(s.eta, s.theta, s.steps, noise=s.noise, start=s.start, gamma=s.gamma)
@@ -266,8 +269,9 @@ def _final_html(data: Exploration, show: tuple[str, ...]) -> str:
         status = ex.status_line(data, name)
         if data.diverging[name]:
             status = f"<b style='color:#b42318'>{status}</b>"
-        rows.append(f"<tr><td style='color:{COLORS[name]};font-weight:600;padding-right:1em'>{METHOD_LABELS[name]}</td>"
-                    f"<td style='padding-right:1em'><code>{ex.final_line(data.runs[name])}</code></td><td>{status}</td></tr>")
+        rows.append(f"<tr><td style='color:{COLORS[name]};font-weight:600;padding-right:1em'>"
+                    f"{METHOD_LABELS[name]}</td><td style='padding-right:1em'>"
+                    f"<code>{ex.final_line(data.runs[name])}</code></td><td>{status}</td></tr>")
     if not rows:
         return "<p>No method is shown: tick GD, Adagrad or RMSProp.</p>"
     return "<table style='font-size:0.9em'>" + "".join(rows) + "</table>"
@@ -313,7 +317,8 @@ class Explorer:
                                                  step=ex.START_STEP, description="start x1", style=style,
                                                  layout=widgets.Layout(width="11em")),
             "start_x2": widgets.BoundedFloatText(value=s.start[1], min=ex.START_RANGE[1][0], max=ex.START_RANGE[1][1],
-                                                 step=ex.START_STEP, description="x2", style={"description_width": "2em"},
+                                                 step=ex.START_STEP, description="x2",
+                                                 style={"description_width": "2em"},
                                                  layout=widgets.Layout(width="8.5em")),
         }
         for name in METHODS:

@@ -31,9 +31,7 @@
 (function () {
   "use strict";
   var LF = window.LiveFigure;
-  var DASH = { "-": "", "--": "6 4", "-.": "8 3 2 3", ":": "1.5 3" };   // matplotlib styles as SVG dashes
-  var MARKERS = { gd: "square", adagrad: "circle", rmsprop: "diamond" };  // as d2lmini.widgets.MARKERS
-  var MARK_SIZE = { gd: 2.6, adagrad: 2.9, rmsprop: 2.6 };
+  var MARK_SIZE = { square: 2.6, circle: 2.9, diamond: 2.6 };  // legend markers, in SVG units
 
   // Panel geometry in SVG units: a legend band on top, then a plot area of
   // the view's aspect (4:3 for the trajectories).
@@ -113,9 +111,10 @@
 
   /* explorer.status_line. */
   function statusLine(C, r, steps, at, diverging) {
-    if (!diverging) return LF.formatFixed(distance(r, steps), 3) + " from the minimum";
+    var text = LF.formatFixed(distance(r, steps), 3);
+    if (!diverging) return text === "0.000" ? "less than 0.0005 from the minimum" : text + " from the minimum";
     if (at >= 0) return "diverging: past the divergence bound since step " + at;
-    return "diverging: " + LF.formatFixed(distance(r, steps), 3) + " from the minimum, and growing";
+    return "diverging: " + text + " from the minimum, and growing";
   }
 
   /* explorer.view_box: centred on the minimum, the smallest half-width that
@@ -204,10 +203,11 @@
     C.METHODS.concat(["contour", "reference"]).forEach(function (name) {
       root.style.setProperty("--lf-" + name, C.COLORS[name]);
     });
+    var inner = LF.tag("div", { class: "lf-inner" }, null, root);
     LF.tag("p", { id: id + "-heading", class: "lf-heading" },
-      "Explorer: gradient descent, Adagrad and RMSProp on the rotated quadratic", root);
+      "Explorer: gradient descent, Adagrad and RMSProp on the rotated quadratic", inner);
 
-    var form = LF.tag("form", { class: "lf-form", novalidate: "" }, null, root);
+    var form = LF.tag("form", { class: "lf-form", novalidate: "" }, null, inner);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
 
     // Controls: η, θ and steps first (with the trajectories, they fit a phone's screen).
@@ -239,9 +239,9 @@
     C.METHODS.forEach(function (m) {
       draw[m] = {
         line: LF.el("path", { class: "lf-line lf-" + m, "data-role": "path-" + m,
-          "stroke-dasharray": DASH[C.LINESTYLES[m]] || "none" }, pathPanel.plot),
-        marks: LF.el("path", { class: "lf-marks lf-" + m, "data-role": "marks-" + m,
-          transform: m === "rmsprop" ? "rotate(45)" : "" }, pathPanel.plot),
+          "stroke-dasharray": C.SVG_DASHES[C.LINESTYLES[m]] || "none" }, pathPanel.plot),
+        marks: LF.el("path", { class: "lf-marks lf-" + m + " lf-shape-" + C.MARKER_SHAPES[m], "data-role": "marks-" + m,
+          transform: C.MARKER_SHAPES[m] === "diamond" ? "rotate(45)" : "" }, pathPanel.plot),
         exits: LF.el("path", { class: "lf-exits lf-" + m, "data-role": "exits-" + m }, pathPanel.overlay)
       };
     });
@@ -254,8 +254,9 @@
     var startTitle = LF.el("title", {}, startMark);
 
     var methodEntry = function (m) {
-      return { label: labels[m], color: "var(--lf-" + m + ")", dash: DASH[C.LINESTYLES[m]], marker: MARKERS[m],
-               size: MARK_SIZE[m] };
+      var shape = C.MARKER_SHAPES[m];
+      return { label: labels[m], color: "var(--lf-" + m + ")", dash: C.SVG_DASHES[C.LINESTYLES[m]], marker: shape,
+               size: MARK_SIZE[shape] };
     };
     LF.legend(pathPanel.legend, 4, 10, [0, 104, 206], [
       C.METHODS.map(methodEntry),
@@ -269,21 +270,23 @@
     var R = ratePanel.area;
     var rateY = LF.logScale(C.RATE_RANGE[0], C.RATE_RANGE[1], R.y1, R.y0);
     ratePanel.yTicks(LF.logTicks(C.RATE_RANGE[0], C.RATE_RANGE[1]), rateY);
+    var DASH = function (style) { return C.SVG_DASHES[C.RATE_LINESTYLES[style]] || "none"; };
     var rateLines = {};
     C.ADAPTIVE_METHODS.forEach(function (m) {
       rateLines[m] = [
-        LF.el("path", { class: "lf-rate lf-" + m, "data-role": "rate-" + m + "-x1" }, ratePanel.plot),
+        LF.el("path", { class: "lf-rate lf-" + m, "data-role": "rate-" + m + "-x1", "stroke-dasharray": DASH("x1") },
+          ratePanel.plot),
         LF.el("path", { class: "lf-rate lf-" + m + " lf-dashed", "data-role": "rate-" + m + "-x2",
-          "stroke-dasharray": DASH["--"] }, ratePanel.plot)
+          "stroke-dasharray": DASH("x2") }, ratePanel.plot)
       ];
     });
-    var rateGd = LF.el("path", { class: "lf-rate lf-gd", "data-role": "rate-gd", "stroke-dasharray": DASH[":"] },
+    var rateGd = LF.el("path", { class: "lf-rate lf-gd", "data-role": "rate-gd", "stroke-dasharray": DASH("gd") },
       ratePanel.plot);
     LF.legend(ratePanel.legend, 4, 10, [0, 82, 166], [
       C.ADAPTIVE_METHODS.map(function (m) { return { label: labels[m], color: "var(--lf-" + m + ")", swatch: true }; })
-        .concat([{ label: "GD: \u03b7", color: "var(--lf-gd)", dash: DASH[":"], width: 2.2 }]),
-      [{ label: "x1", color: "currentColor", lineClass: "lf-ink" },
-       { label: "x2", color: "currentColor", dash: DASH["--"], lineClass: "lf-ink" }]
+        .concat([{ label: "GD: \u03b7", color: "var(--lf-gd)", dash: DASH("gd"), width: 2.2 }]),
+      [{ label: "x1", color: "currentColor", dash: DASH("x1"), lineClass: "lf-ink" },
+       { label: "x2", color: "currentColor", dash: DASH("x2"), lineClass: "lf-ink" }]
     ]);
 
     // Methods: shown or not, final point, status.
@@ -322,13 +325,13 @@
         value: initial.start[i], what: "x" + (i + 1) + " of the start" });
     });
     var help = LF.tag("p", { id: id + "-start-help", class: "lf-help" },
-      "Drag the start on the left panel, or focus it and press the arrow keys (with Shift, steps of 1).", more);
+      "Drag the start (the ring on the trajectory panel), or focus it and press the arrow keys (with Shift, steps of 1).", more);
     var reset = LF.tag("button", { type: "button", class: "lf-reset", "data-role": "reset" }, "Reset", more);
 
     // ---- drawing --------------------------------------------------------------------
 
     var frozenBox = null;          // the view while the start is dragged
-    var lastBox = null, lastTheta = null, lastStart = [NaN, NaN], lastSteps = null;
+    var lastBox = null, lastBoxKey = null, lastTheta = null, lastStart = [NaN, NaN], lastSteps = null;
     var sx, sy;
 
     function read() {
@@ -343,7 +346,8 @@
       var scale = P.width / (box[1] - box[0]);
       sx = function (x) { return P.x0 + (x - box[0]) * scale; };
       sy = function (y) { return P.y0 + (box[3] - y) * scale; };
-      if (box !== lastBox) {
+      var boxKey = box.join(","), boxChanged = boxKey !== lastBoxKey;
+      if (boxChanged) {
         dataFrame.setAttribute("transform", "matrix(" + [scale, 0, 0, -scale, P.x0 - box[0] * scale,
           P.y0 + box[3] * scale].join(" ") + ")");
         pathPanel.xTicks(LF.linearTicks(box[0], box[1], 7), sx);
@@ -351,20 +355,21 @@
         var mx = sx(0), my = sy(0);
         minMark.setAttribute("d", LF.markerPath("plus", mx, my, 6));
       }
-      if (box !== lastBox || s.theta !== lastTheta || s.start[0] !== lastStart[0] || s.start[1] !== lastStart[1]) {
+      if (boxChanged || s.theta !== lastTheta || s.start[0] !== lastStart[0] || s.start[1] !== lastStart[1]) {
         turn.setAttribute("transform", "rotate(" + s.theta + ")");
         contourLevels(C, s.theta, s.start, box).forEach(function (level, i) {
           ellipses[i].setAttribute("rx", Math.sqrt(level / C.A));
           ellipses[i].setAttribute("ry", Math.sqrt(level / C.B));
         });
       }
-      startMark.setAttribute("transform", "translate(" + LF.num(sx(s.start[0])) + " " + LF.num(sy(s.start[1])) + ")");
-      lastBox = box; lastTheta = s.theta; lastStart = s.start.slice();
+      LF.setAttr(startMark, "transform", "translate(" + LF.num(sx(s.start[0])) + " " + LF.num(sy(s.start[1])) + ")");
+      lastBox = box; lastBoxKey = boxKey; lastTheta = s.theta; lastStart = s.start.slice();
     }
 
     function drawPath(m, r, s, at, box) {
       var d = draw[m], on = s.show.indexOf(m) >= 0;
-      d.line.style.display = d.marks.style.display = d.exits.style.display = on ? "" : "none";
+      var display = on ? "" : "none";
+      if (d.line.style.display !== display) d.line.style.display = d.marks.style.display = d.exits.style.display = display;
       if (!on) return;
       // Stop at the first point beyond the divergence bound: between two
       // later, astronomically far points, where a segment would cross the
@@ -375,7 +380,7 @@
       // The iterates: zero-length strokes with round (GD: square) caps, which
       // cost far less to lay out than a small closed shape each. RMSProp's
       // diamonds are square caps in a frame turned by 45 degrees.
-      var marks = [], turned = m === "rmsprop";
+      var marks = [], turned = C.MARKER_SHAPES[m] === "diamond";
       for (var j = 1; j <= s.steps; j++) {
         var x = r.x1[j], y = r.x2[j];
         if (x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3]) {
@@ -404,7 +409,8 @@
       var isSingle = n === 1;
       C.ADAPTIVE_METHODS.forEach(function (m) {
         var on = s.show.indexOf(m) >= 0, r = rows[m].run, lines = rateLines[m];
-        lines[0].style.display = lines[1].style.display = on ? "" : "none";
+        var display = on ? "" : "none";
+        if (lines[0].style.display !== display) lines[0].style.display = lines[1].style.display = display;
         if (!on) return;
         [r.s1, r.s2].forEach(function (acc, i) {
           // explorer.effective_rates: eta / sqrt(s_t + eps), drawn on a log scale
@@ -421,7 +427,7 @@
         });
       });
       var on = s.show.indexOf("gd") >= 0;
-      rateGd.style.display = on ? "" : "none";
+      if (rateGd.style.display !== (on ? "" : "none")) rateGd.style.display = on ? "" : "none";
       if (on) rateGd.setAttribute("d", "M" + LF.num(R.x0) + " " + LF.num(rateY(s.eta)) + "H" + LF.num(R.x1));
     }
 
@@ -437,11 +443,11 @@
         var at = divergedAt(C, r, n), diverging = isDiverging(C, r, n, at), on = s.show.indexOf(m) >= 0;
         var x1 = r.x1[n], x2 = r.x2[n];
         LF.setText(row.final, LF.formatPoint(x1, x2));
-        row.final.setAttribute("data-x1", String(x1));
-        row.final.setAttribute("data-x2", String(x2));
+        LF.setAttr(row.final, "data-x1", String(x1));
+        LF.setAttr(row.final, "data-x2", String(x2));
         LF.setText(row.status, statusLine(C, r, n, at, diverging));
         row.status.classList.toggle("lf-diverging", diverging);
-        row.final.hidden = row.status.hidden = !on;
+        if (row.final.hidden === on) row.final.hidden = row.status.hidden = !on;
         row.row.classList.toggle("lf-off", !on);
         drawPath(m, r, s, at, box);
         if (on) summary.push(labels[m] + " ends at " + LF.formatPoint(x1, x2) + (diverging ? ", diverging" : ""));
@@ -546,6 +552,7 @@
 
     drawnKey = settingsKey(read());
     update(false);
+    LF.isolate(root, inner);
     if (hash) root.scrollIntoView({ block: "start" });
   }
 

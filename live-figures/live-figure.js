@@ -280,16 +280,16 @@
 
   /* Liang–Barsky: the part [t0, t1] of segment a→b inside box, and the edge
    * (0 left, 1 right, 2 bottom, 3 top) through which it leaves (-1: it ends
-   * inside), or null when no part is inside. Writes into out[0..2]. */
+   * inside), written into out[0..2]; false when no part is inside. */
   function clipSegment(ax, ay, bx, by, box, out) {
-    var dx = bx - ax, dy = by - ay, t0 = 0, t1 = 1, edge = -1;
-    var ps0 = -dx, ps1 = dx, ps2 = -dy, ps3 = dy;
-    var qs0 = ax - box[0], qs1 = box[1] - ax, qs2 = ay - box[2], qs3 = box[3] - ay;
-    var ps = [ps0, ps1, ps2, ps3], qs = [qs0, qs1, qs2, qs3];
+    var dx = bx - ax, dy = by - ay, t0 = 0, t1 = 1, edge = -1, p, q, r;
     for (var i = 0; i < 4; i++) {
-      var p = ps[i], q = qs[i];
+      if (i === 0) { p = -dx; q = ax - box[0]; }
+      else if (i === 1) { p = dx; q = box[1] - ax; }
+      else if (i === 2) { p = -dy; q = ay - box[2]; }
+      else { p = dy; q = box[3] - ay; }
       if (p === 0) { if (q < 0) return false; continue; }
-      var r = q / p;
+      r = q / p;
       if (p < 0) { if (r > t0) t0 = r; } else if (r < t1) { t1 = r; edge = i; }
       if (t0 > t1) return false;
     }
@@ -307,27 +307,35 @@
    * point (in screen units) where the path leaves the box, and the edge it
    * leaves through. Segments with a non-finite end are skipped, and so are
    * segments between two points outside the box (with crossing: false):
-   * a path that has left is drawn again only where it comes back. */
+   * a path that has left is drawn again only where it comes back. (The same
+   * rule as d2lmini.explorer.clip_path.) */
   var seg = [0, 0, 0];
   function clip(xs, ys, last, box, sx, sy, crossing) {
-    var parts = [], exits = [], pen = null;
+    var parts = [], exits = [], penDown = false;   // penDown: the last piece ended at point i
     for (var i = 0; i < last; i++) {
       var ax = xs[i], ay = ys[i], bx = xs[i + 1], by = ys[i + 1];
-      if (!(isFinite(ax) && isFinite(ay) && isFinite(bx) && isFinite(by))) { pen = null; continue; }
-      if (crossing === false && !inside(ax, ay, box) && !inside(bx, by, box)) { pen = null; continue; }
-      if (!clipSegment(ax, ay, bx, by, box, seg)) { pen = null; continue; }
+      if (!(isFinite(ax) && isFinite(ay) && isFinite(bx) && isFinite(by))) { penDown = false; continue; }
+      var aIn = inside(ax, ay, box), bIn = inside(bx, by, box);
+      if (aIn && bIn) {                              // the common case: all of it inside
+        if (!penDown) parts.push("M" + num(sx(ax)) + " " + num(sy(ay)));
+        parts.push("L" + num(sx(bx)) + " " + num(sy(by)));
+        penDown = true;
+        continue;
+      }
+      if ((crossing === false && !aIn && !bIn) || !clipSegment(ax, ay, bx, by, box, seg)) { penDown = false; continue; }
       var t0 = seg[0], t1 = seg[1];
-      var p0x = ax, p0y = ay, p1x = bx, p1y = by;
-      if (t0 > 0) { p0x = clamp(ax + t0 * (bx - ax), box[0], box[1]); p0y = clamp(ay + t0 * (by - ay), box[2], box[3]); }
+      if (t0 > 0 || !penDown) {
+        var p0x = t0 > 0 ? clamp(ax + t0 * (bx - ax), box[0], box[1]) : ax;
+        var p0y = t0 > 0 ? clamp(ay + t0 * (by - ay), box[2], box[3]) : ay;
+        parts.push("M" + num(sx(p0x)) + " " + num(sy(p0y)));
+      }
+      var p1x = bx, p1y = by;
       if (t1 < 1) {
         p1x = clamp(ax + t1 * (bx - ax), box[0], box[1]); p1y = clamp(ay + t1 * (by - ay), box[2], box[3]);
         exits.push([sx(p1x), sy(p1y), seg[2]]);
       }
-      var start = num(sx(p0x)) + " " + num(sy(p0y));
-      if (pen !== start) parts.push("M" + start);
-      var end = num(sx(p1x)) + " " + num(sy(p1y));
-      parts.push("L" + end);
-      pen = t1 === 1 ? end : null;
+      parts.push("L" + num(sx(p1x)) + " " + num(sy(p1y)));
+      penDown = t1 === 1;
     }
     return { d: parts.join(""), exits: exits };
   }
@@ -506,23 +514,52 @@
   }
 
   /* Replace the URL's hash with params ({key: text}; null removes it), never
-   * adding a history entry. history.replaceState costs a millisecond or more,
-   * so it runs outside the redraw: in the next task after a quiet spell, and
-   * at most every HASH_INTERVAL ms while a control keeps moving (the last
-   * settings are always written). */
-  var HASH_INTERVAL = 250, pending = null, timer = 0, lastWrite = -Infinity;
+   * adding a history entry. history.replaceState is a round trip to the
+   * browser (a millisecond or more, far more when the machine is busy), so it
+   * runs in a task of its own right after the redraw, never inside it; the
+   * latest settings always win. Chromium ignores more than 200 history
+   * updates in 10 seconds, so after HASH_BUDGET writes in HASH_WINDOW ms the
+   * writes are spaced HASH_SPACING ms apart (the last one is never lost).
+   * now: write at once (Reset). */
+  var HASH_WINDOW = 10000, HASH_BUDGET = 100, HASH_SPACING = 250;
+  var pending, timer = 0, writes = [];
   function flushHash() {
     timer = 0;
-    lastWrite = performance.now();
     if (pending === undefined) return;
     var url = location.pathname + location.search + (pending === null ? "" : "#" + hashText(pending));
     pending = undefined;
-    if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
+    if (url !== location.pathname + location.search + location.hash) {
+      writes.push(performance.now());
+      history.replaceState(history.state, "", url);
+    }
   }
   function writeHash(params, now) {
     pending = params;
     if (now) { if (timer) clearTimeout(timer); flushHash(); return; }
-    if (!timer) timer = setTimeout(flushHash, Math.max(0, HASH_INTERVAL - (performance.now() - lastWrite)));
+    if (timer) return;                                  // the scheduled write takes the latest settings
+    var t = performance.now();
+    while (writes.length && writes[0] < t - HASH_WINDOW) writes.shift();
+    var delay = writes.length < HASH_BUDGET ? 0 : Math.max(0, HASH_SPACING - (t - writes[writes.length - 1]));
+    timer = setTimeout(flushHash, delay);
+  }
+
+  // ---- layout isolation ----------------------------------------------------------------
+
+  /* Make root a relayout boundary: contain: strict, with its height kept
+   * equal to inner's (all its content) by a ResizeObserver. A redraw inside
+   * then lays out the figure alone instead of the whole page around it. */
+  function isolate(root, inner) {
+    if (typeof ResizeObserver !== "function") return;
+    var fit = function (height) {
+      var text = height + "px";
+      if (root.style.height !== text) root.style.height = text;
+    };
+    root.classList.add("lf-isolated");
+    fit(inner.getBoundingClientRect().height);
+    new ResizeObserver(function (entries) {
+      var entry = entries[entries.length - 1];
+      fit(entry.borderBoxSize ? entry.borderBoxSize[0].blockSize : entry.contentRect.height);
+    }).observe(inner);
   }
 
   // ---- registration ------------------------------------------------------------------
@@ -560,7 +597,7 @@
     clipSegment: clipSegment, clip: clip, clamp: clamp, inside: inside,
     controlRow: controlRow, slider: slider, numberBox: numberBox, notchSlider: notchSlider, nearestNotch: nearestNotch,
     gridSlider: gridSlider,
-    readHash: readHash, writeHash: writeHash, hashText: hashText,
+    readHash: readHash, writeHash: writeHash, hashText: hashText, isolate: isolate,
     register: register, boot: boot
   });
 })();

@@ -55,7 +55,8 @@ DEFAULT_INPUTS = {"eta": 0.4, "theta": 0, "steps": 20, "noise": 0, "gamma": 0.9,
 
 @pytest.fixture(scope="module")
 def page(browser, server):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    # tall enough for the whole explorer in one screenshot
+    context = browser.new_context(viewport={"width": 1200, "height": 1200})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -381,6 +382,11 @@ def test_a_link_with_settings_opens_there_and_reset_returns_to_the_defaults(brow
         assert values == {"eta": "0.4", "theta": "0", "steps": "20", "noise": "0", "gamma": "0.9"}
         assert not page.locator(f'{ROOT} input[name="show-rmsprop"]').is_checked()
         page.wait_for_function("() => location.hash === ''", timeout=5000)
+        # a link on the page to a setting (<a href="#theta=90">) moves the explorer there
+        page.evaluate("location.hash = '#theta=90&steps=20'")
+        page.wait_for_function("r => document.querySelector(r + ' input[name=\"theta\"]').value === '90'", arg=ROOT)
+        assert page.locator(f'{ROOT} [data-role="final-adagrad"]').text_content() == ex.format_point(
+            *ex.explore_data(0.4, 90, 20).adagrad[-1, :2])
     finally:
         context.close()
 
@@ -471,8 +477,8 @@ def test_the_files_load_only_on_pages_with_a_live_figure(book_dir):
     with_explorer = set()
     for path in pages:
         text = path.read_text(encoding="utf-8")
-        scripts = re.findall(r'<script[^>]*src="[^"]*live-figures/([^"]+)"', text)
-        styles = re.findall(r'<link[^>]*href="[^"]*live-figures/([^"]+)"', text)
+        scripts = re.findall(r'<script[^>]*src="[^"]*live-figures/([^"?]+)', text)
+        styles = re.findall(r'<link[^>]*href="[^"]*live-figures/([^"?]+)', text)
         # the page's live figures, in order; the shared module first, then each figure's data and script
         names = list(dict.fromkeys(re.findall(r'<div[^>]*\bdata-explorer="([^"]+)"', text)))
         if "adagrad" in names:
@@ -548,6 +554,7 @@ def _share(image: np.ndarray, hex_color: str) -> float:
 
 def test_the_default_picture_shows_gd_and_adagrad_and_no_rmsprop(page, artifacts):
     configure(page)
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     page.locator(ROOT).screenshot(path=str(artifacts / "explorer-default.png"))
     panel = _pixels(page.locator(f'{ROOT} [data-role="panel-path"]').screenshot())
     assert _share(panel, d2l.COLORS["gd"]) > 0.002 and _share(panel, d2l.COLORS["adagrad"]) > 0.002
@@ -557,6 +564,7 @@ def test_the_default_picture_shows_gd_and_adagrad_and_no_rmsprop(page, artifacts
 
 def test_the_rotated_noisy_picture_shows_all_three_methods(page, artifacts):
     shown = configure(page, theta=45, noise=0.5, steps=40, **{"show-rmsprop": True})
+    page.evaluate("document.activeElement && document.activeElement.blur()")
     page.locator(ROOT).screenshot(path=str(artifacts / "explorer-theta45-noise0.5-three-methods.png"))
     panel = _pixels(page.locator(f'{ROOT} [data-role="panel-path"]').screenshot())[60:]
     for m in METHODS:

@@ -106,9 +106,10 @@
     root.setAttribute("role", "group");
     root.setAttribute("aria-labelledby", id + "-heading");
     ["before", "after", "contour"].forEach(function (k) { root.style.setProperty("--lf-" + k, C.COLORS[k]); });
-    LF.tag("p", { id: id + "-heading", class: "lf-heading" }, "Jacobi scaling of a turned bowl", root);
+    var inner = LF.tag("div", { class: "lf-inner" }, null, root);   // all content; see LF.isolate
+    LF.tag("p", { id: id + "-heading", class: "lf-heading" }, "Jacobi scaling of a turned bowl", inner);
 
-    var form = LF.tag("form", { class: "lf-form", novalidate: "" }, null, root);
+    var form = LF.tag("form", { class: "lf-form", novalidate: "" }, null, inner);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     var controls = LF.tag("div", { class: "lf-controls" }, null, form);
     var theta = LF.slider({ parent: controls, id: id + "-theta", name: "theta", label: "Rotation \u03b8",
@@ -311,6 +312,7 @@
     }
     setAll(initial);
     update(false);
+    LF.isolate(root, inner);   // a redraw lays out the figure, not the page around it
     if (hash && (hash.theta !== undefined || hash.kappa !== undefined)) root.scrollIntoView({ block: "start" });
   }
 

@@ -72,10 +72,11 @@
     root.setAttribute("role", "group");
     root.setAttribute("aria-labelledby", id + "-heading");
     methods.concat(["reference"]).forEach(function (m) { root.style.setProperty("--lf-" + m, C.COLORS[m]); });
+    var inner = LF.tag("div", { class: "lf-inner" }, null, root);   // all content; see LF.isolate
     LF.tag("p", { id: id + "-heading", class: "lf-heading" },
-      "Sparse features: how far each weight ends from its true value", root);
+      "Sparse features: how far each weight ends from its true value", inner);
 
-    var form = LF.tag("form", { class: "lf-form", novalidate: "" }, null, root);
+    var form = LF.tag("form", { class: "lf-form", novalidate: "" }, null, inner);
     form.addEventListener("submit", function (event) { event.preventDefault(); });
     var controls = LF.tag("div", { class: "lf-controls" }, null, form);
     var knobs = {};
@@ -231,6 +232,7 @@
     }
     setAll(initial);
     update(false);
+    LF.isolate(root, inner);   // a redraw lays out the figure, not the page around it
     if (hash && KNOBS.some(function (k) { return hash[k.key] !== undefined; })) root.scrollIntoView({ block: "start" });
   }
 

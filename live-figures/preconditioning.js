@@ -209,11 +209,11 @@
     function drawLevels(key, angle, ratio) {
       var f = families[key], largest = C.LEVELS[C.LEVELS.length - 1];
       // data frame: centre, then y up, then the major axis at `angle` degrees
-      f.group.setAttribute("transform", "translate(" + LF.num(cx) + " " + LF.num(cy) + ") rotate(" + LF.num(-angle) + ")");
+      LF.setAttr(f.group, "transform", "translate(" + LF.num(cx) + " " + LF.num(cy) + ") rotate(" + LF.num(-angle) + ")");
       f.ellipses.forEach(function (e, i) {
         var major = reach * C.LEVELS[i] / largest;
-        e.setAttribute("rx", LF.num(major));
-        e.setAttribute("ry", LF.num(major * ratio));
+        LF.setAttr(e, "rx", LF.num(major));
+        LF.setAttr(e, "ry", LF.num(major * ratio));
       });
     }
 
@@ -223,24 +223,24 @@
       if (!d.lastView || d.lastView[0] !== view[0] || d.lastView[1] !== view[1]) {
         d.panel.xTicks(LF.linearTicks(view[0], view[1], 6), x);
         var z = LF.num(x(0));
-        d.zero.setAttribute("x1", z); d.zero.setAttribute("x2", z);
+        LF.setAttr(d.zero, "x1", z); LF.setAttr(d.zero, "x2", z);
         d.lastView = view;
       }
       var centreMarks = [];
       for (var j = 0; j < 2; j++) {
         var rect = d.discs[j], lo = x(centers[j] - radii[j]), hi = x(centers[j] + radii[j]);
-        rect.setAttribute("x", LF.num(lo));
-        rect.setAttribute("width", LF.num(Math.max(hi - lo, 0)));
-        rect.setAttribute("data-center", String(centers[j]));
-        rect.setAttribute("data-radius", String(radii[j]));
+        LF.setAttr(rect, "x", LF.num(lo));
+        LF.setAttr(rect, "width", LF.num(Math.max(hi - lo, 0)));
+        LF.setAttr(rect, "data-center", String(centers[j]));
+        LF.setAttr(rect, "data-radius", String(radii[j]));
         centreMarks.push("M" + LF.num(x(centers[j])) + " " + LF.num(d.rows[j] - 7) + "v14");
       }
-      d.centres.setAttribute("d", centreMarks.join(""));
+      LF.setAttr(d.centres, "d", centreMarks.join(""));
       for (var k = 0; k < 2; k++) {
         var ex = LF.num(x(eig[k]));
-        d.eig[k].line.setAttribute("x1", ex); d.eig[k].line.setAttribute("x2", ex);
-        d.eig[k].mark.setAttribute("data-value", String(eig[k]));
-        d.eig[k].mark.setAttribute("d", "M" + LF.num(x(eig[k]) - 4.5) + " " + LF.num(A.y0 - 7) + "h9l-4.5 7z");
+        LF.setAttr(d.eig[k].line, "x1", ex); LF.setAttr(d.eig[k].line, "x2", ex);
+        LF.setAttr(d.eig[k].mark, "data-value", String(eig[k]));
+        LF.setAttr(d.eig[k].mark, "d", "M" + LF.num(x(eig[k]) - 4.5) + " " + LF.num(A.y0 - 7) + "h9l-4.5 7z");
       }
       LF.setAttr(d.panel.svg, "aria-label", (d.matrix === "H" ? "Gershgorin discs of H" : "Gershgorin discs after Jacobi scaling") +
         ": row 1 centre " + LF.formatFixed(centers[0], 3) + ", row 2 centre " + LF.formatFixed(centers[1], 3) +
@@ -255,11 +255,11 @@
           var k = analyse(C, thetas[i], a.kappa).kappaJacobi;
           parts.push((i ? "L" : "M") + LF.num(curveX(thetas[i])) + " " + LF.num(curveY(k)));
         }
-        curveAfter.setAttribute("d", parts.join(""));
-        curveBefore.setAttribute("d", "M" + LF.num(K.x0) + " " + LF.num(curveY(a.kappaBefore)) + "H" + LF.num(K.x1));
+        LF.setAttr(curveAfter, "d", parts.join(""));
+        LF.setAttr(curveBefore, "d", "M" + LF.num(K.x0) + " " + LF.num(curveY(a.kappaBefore)) + "H" + LF.num(K.x1));
         lastCurveKappa = a.kappa;
       }
-      curveMark.setAttribute("d", LF.markerPath("circle", curveX(a.theta), curveY(a.kappaJacobi), 4.5));
+      LF.setAttr(curveMark, "d", LF.markerPath("circle", curveX(a.theta), curveY(a.kappaJacobi), 4.5));
     }
 
     var current = null;
@@ -269,9 +269,9 @@
       current = s;
       var a = analyse(C, s.theta, s.kappa);
       LF.setText(kappaBefore, LF.formatFixed(a.kappaBefore, 2));
-      kappaBefore.setAttribute("data-value", String(a.kappaBefore));
+      LF.setAttr(kappaBefore, "data-value", String(a.kappaBefore));
       LF.setText(kappaJacobi, LF.formatFixed(a.kappaJacobi, 2));
-      kappaJacobi.setAttribute("data-value", String(a.kappaJacobi));
+      LF.setAttr(kappaJacobi, "data-value", String(a.kappaJacobi));
       LF.setText(rhoText, "coupling \u03c1 = " + rhoLabel(a.rho));
       // the major axis lies along the eigenvector of the smaller eigenvalue
       drawLevels("before", s.theta, 1 / Math.sqrt(a.kappaBefore));

@@ -67,11 +67,11 @@
         out.push('<text x="' + n(sx(t[0])) + '" y="266" text-anchor="middle">' + t[1] + "</text>");
       });
       C.METHODS.forEach(function (m) {
-        var err = p.errors[m];
-        for (var k = 0; k < err.length; k++) {
-          var f = C.COUNTS[i][k] / C.N;
-          if (f > 0 && err[k] >= C.ERROR_VIEW[0]) {
-            out.push('<circle cx="' + n(sx(f)) + '" cy="' + n(sy(err[k])) + '" r="2" fill="' + C.COLORS[m] + '" fill-opacity="0.45"/>');
+        var q = p.log_errors[m];
+        for (var k = 0; k < q.length; k++) {
+          var f = C.COUNTS[i][k] / C.N, err = Math.pow(10, q[k] / C.LOG_SCALE);
+          if (f > 0 && err >= C.ERROR_VIEW[0]) {
+            out.push('<circle cx="' + n(sx(f)) + '" cy="' + n(sy(err)) + '" r="2" fill="' + C.COLORS[m] + '" fill-opacity="0.45"/>');
           }
         }
         out.push('<path d="' + p.bins[m].map(function (q, j) { return (j ? "L" : "M") + n(sx(q[0])) + " " + n(sy(q[1])); }).join("") +

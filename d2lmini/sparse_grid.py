@@ -20,11 +20,12 @@ seed, the source of the modules that compute it, numpy's version and its CPU
 settings); any change to those computes it afresh.
 
 What the page gets per grid point (:func:`point_data`): each rule's chosen η0
-and validation loss, its mean error per bucket of features (full precision,
-the numbers the page prints), each feature's error ``|w_i - w*_i|`` (to
-:data:`ERROR_DIGITS` significant digits, far finer than a pixel of the
-log-log plot) and the mean error in the frequency bins that
-:func:`d2lmini.sparse.plot_errors` draws as lines (to as many digits).
+and its mean error per bucket of features (full precision: the numbers the
+page prints), each feature's error ``|w_i - w*_i|`` as the integer
+``round(LOG_SCALE * log10(error))`` (a hundredth of a decade, a third of a
+pixel of the log-log plot; whole numbers keep the page's data small) and the
+mean error in the frequency bins that :func:`d2lmini.sparse.plot_errors`
+draws as lines (to :data:`BIN_DIGITS` significant digits).
 """
 
 from __future__ import annotations
@@ -61,8 +62,10 @@ KNOBS: tuple[str, ...] = ("exponent", "background", "noise")
 """The figure's controls, in the order of the grid's axes."""
 GRID_SIZE = len(EXPONENTS) * len(BACKGROUNDS) * len(NOISES)
 """The number of runs behind the figure."""
-ERROR_DIGITS = 3
-"""Significant digits of each feature's error in the page's table (the bucket means keep all digits)."""
+LOG_SCALE = 100
+"""Each feature's error is stored as ``round(LOG_SCALE * log10(error))``: to a hundredth of a decade."""
+BIN_DIGITS = 3
+"""Significant digits of the binned means (the bucket means keep all digits)."""
 WORKERS = 2
 """Processes that compute a missing table (the book's machines have two cores)."""
 
@@ -142,22 +145,22 @@ def binned_means(result: sparse.SparseResult, bins: int = 7) -> dict[str, list[l
 
 
 def _drawn_bins(result: sparse.SparseResult) -> dict[str, list[list[float]]]:
-    """:func:`binned_means` to :data:`ERROR_DIGITS` significant digits, as the page draws them."""
-    return {m: [_rounded(p) for p in line] for m, line in binned_means(result).items()}
+    """:func:`binned_means` to :data:`BIN_DIGITS` significant digits, as the page draws them."""
+    return {m: [[float(f"{v:.{BIN_DIGITS}g}") for v in p] for p in line] for m, line in binned_means(result).items()}
 
 
-def _rounded(values: Iterable[float]) -> list[float]:
-    return [float(f"{v:.{ERROR_DIGITS}g}") for v in values]
+def log_errors(errors: Iterable[float]) -> list[int]:
+    """``round(LOG_SCALE * log10(e))`` for each error (one of 1e-12 or less stands at 1e-12)."""
+    return [int(round(LOG_SCALE * np.log10(max(float(e), 1e-12)))) for e in errors]
 
 
 def point_data(result: sparse.SparseResult) -> dict[str, Any]:
     """One grid point for the page (JSON-ready); see the module's docstring."""
     return {
         "eta0": dict(result.eta0),
-        "val_loss": {m: float(np.min(v)) for m, v in result.val_loss.items()},
         "buckets": {m: {b: (v if np.isfinite(v) else None) for b, v in means.items()}  # None: an empty bucket
                     for m, means in result.bucket_means().items()},
-        "errors": {m: _rounded(e) for m, e in result.errors.items()},
+        "log_errors": {m: log_errors(e) for m, e in result.errors.items()},
         "bins": _drawn_bins(result),
     }
 
@@ -171,7 +174,7 @@ def content_hash() -> str:
     """A SHA-256 of everything the table depends on: grid, seed, digits, the computing modules' source, numpy and its CPU settings."""
     digest = hashlib.sha256()
     settings = {
-        "exponents": EXPONENTS, "backgrounds": BACKGROUNDS, "noises": NOISES, "seed": SEED, "digits": ERROR_DIGITS,
+        "exponents": EXPONENTS, "backgrounds": BACKGROUNDS, "noises": NOISES, "seed": SEED, "digits": [LOG_SCALE, BIN_DIGITS],
         "numpy": np.__version__,
         "cpu": [os.environ.get("NPY_DISABLE_CPU_FEATURES", ""), os.environ.get("OPENBLAS_CORETYPE", "")],
     }
@@ -267,6 +270,6 @@ def web_constants(cache_dir: str | os.PathLike[str] | None = None) -> dict[str, 
         "LINESTYLES": {m: LINESTYLES[m] for m in sparse.METHODS},
         "BUCKETS": ["rare", "medium", "common"],
         "RARE_MAX_FREQUENCY": sparse.RARE_MAX_FREQUENCY, "COMMON_MIN_FREQUENCY": sparse.COMMON_MIN_FREQUENCY,
-        "FREQUENCY_VIEW": list(FREQUENCY_VIEW), "ERROR_VIEW": list(ERROR_VIEW),
+        "FREQUENCY_VIEW": list(FREQUENCY_VIEW), "ERROR_VIEW": list(ERROR_VIEW), "LOG_SCALE": LOG_SCALE,
         "HASH": table["hash"], "COUNTS": table["counts"], "POINTS": table["points"],
     }

@@ -96,6 +96,9 @@
     var A = panel.area;
     var sx = LF.logScale(C.FREQUENCY_VIEW[0], C.FREQUENCY_VIEW[1], A.x0, A.x1);
     var sy = LF.logScale(C.ERROR_VIEW[0], C.ERROR_VIEW[1], A.y1, A.y0);
+    // each feature's error arrives as q = round(LOG_SCALE log10(error)): a linear scale in q
+    var sq = LF.linearScale(C.LOG_SCALE * Math.log10(C.ERROR_VIEW[0]), C.LOG_SCALE * Math.log10(C.ERROR_VIEW[1]), A.y1, A.y0);
+    var lowQ = sq.domain[0], highQ = sq.domain[1];
     panel.xTicks(LF.logTicks(C.FREQUENCY_VIEW[0], C.FREQUENCY_VIEW[1]), sx);
     panel.yTicks(LF.logTicks(C.ERROR_VIEW[0], C.ERROR_VIEW[1]), sy);
     // bucket edges, named along the top of the plot area
@@ -159,13 +162,12 @@
       var point = C.POINTS[i][j][k];
       var feats = featureCache[i] || (featureCache[i] = features(C, i));
       methods.forEach(function (m) {
-        var err = point.errors[m], dots = [], lows = [];
-        for (var n = 0; n < err.length; n++) {
+        var q = point.log_errors[m], dots = [], lows = [];
+        for (var n = 0; n < q.length; n++) {
           var f = feats.frequency[n];
           if (!(f > 0)) continue;          // never on: no frequency to plot it at (and in no bucket)
-          var x = LF.num(sx(f));
-          if (err[n] < low) lows.push(LF.markerPath("down", sx(f), bottom - 5, 3.2));
-          else dots.push("M" + x + " " + LF.num(sy(Math.min(err[n], high))) + "h0");
+          if (q[n] < lowQ) lows.push(LF.markerPath("down", sx(f), bottom - 5, 3.2));
+          else dots.push("M" + LF.num(sx(f)) + " " + LF.num(sq(Math.min(q[n], highQ))) + "h0");
         }
         draw[m].dots.setAttribute("d", dots.join(""));
         draw[m].low.setAttribute("d", lows.join(""));

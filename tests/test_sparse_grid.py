@@ -47,11 +47,12 @@ def test_point_data_keeps_the_bucket_means_and_rounds_only_what_is_drawn():
     data = json.loads(json.dumps(grid.point_data(result), allow_nan=False))
     assert data["buckets"] == result.bucket_means()
     assert data["eta0"] == result.eta0
-    assert data["val_loss"] == {m: float(result.val_loss[m].min()) for m in sparse.METHODS}
     for m in sparse.METHODS:
-        assert np.allclose(data["errors"][m], result.errors[m], rtol=5e-3, atol=0)
-        assert all(len(f"{v:e}".split("e")[0].rstrip("0").replace(".", "").lstrip("-")) <= grid.ERROR_DIGITS
-                   for v in data["errors"][m])
+        q = np.array(data["log_errors"][m])
+        assert q.dtype.kind == "i"  # whole numbers: hundredths of a decade
+        assert np.allclose(10 ** (q / grid.LOG_SCALE), result.errors[m], rtol=10 ** (0.5 / grid.LOG_SCALE) - 1, atol=0)
+        for x, y in data["bins"][m]:
+            assert len(f"{y:e}".split("e")[0].rstrip("0").replace(".", "")) <= grid.BIN_DIGITS
     # clocks collapse onto the shared schedule when absent means small
     assert data["buckets"]["clock"] == data["buckets"]["global"]
 

@@ -200,7 +200,7 @@ def test_screenshots_at_two_settings(page, artifacts, background):
         const C = window.LiveFigureData.sparse, p = C.POINTS[1][j][1], r = document.querySelector(root);
         const marks = sel => (r.querySelector(sel).getAttribute('d').match(/M/g) || []).length;
         return C.METHODS.map(m => [marks(`[data-role='dots-${m}']`), marks(`.lf-low.lf-${m}`),
-            p.errors[m].filter((e, i) => C.COUNTS[1][i] > 0 && e < C.ERROR_VIEW[0]).length]); }""",
+            p.log_errors[m].filter((q, i) => C.COUNTS[1][i] > 0 && q < C.LOG_SCALE * Math.log10(C.ERROR_VIEW[0])).length]); }""",
         [ROOT, grid.BACKGROUNDS.index(background)])
     seen = int((sparse.make_sparse_data(seed=0).counts > 0).sum())
     for dots, triangles, below in drawn:  # every feature that occurs is drawn, as a dot or (below the view) a triangle

@@ -66,6 +66,8 @@ class LiveFigure:
     data: Callable[[], dict[str, Any]]
     fallback: Callable[[dict[str, str]], tuple[bytes, str]] | None = None
     note: str = "The controls of this figure need JavaScript; this is its starting state."
+    fallback_size: tuple[int, int] = (756, 351)
+    """The fallback picture's width and height in CSS pixels (its aspect ratio, before it is scaled to fit)."""
 
 
 FIGURES: dict[str, LiveFigure] = {}
@@ -98,6 +100,57 @@ register(LiveFigure(
 ))
 
 
+# -- the preconditioning figure (preconditioning page, exercise 4) ---------------------------
+
+
+def _preconditioning_data() -> dict[str, Any]:
+    from d2lmini import precondition
+
+    return precondition.web_constants()
+
+
+def _preconditioning_fallback(attributes: dict[str, str]) -> tuple[bytes, str]:
+    from d2lmini import precondition_figure
+
+    return precondition_figure.fallback_svg(attributes)
+
+
+register(LiveFigure(
+    name="preconditioning", script="preconditioning.js", style="preconditioning.css", data=_preconditioning_data,
+    fallback=_preconditioning_fallback,
+    note="The figure\u2019s controls need JavaScript; this picture shows its starting state.",
+))
+
+
+# -- the sparse-features figure (sparse-features page): precomputed runs, cached -------------
+
+# Set when the builder starts: where precomputed tables are kept between builds (under _build).
+_CACHE: dict[str, Path] = {}
+
+
+def _sparse_data() -> dict[str, Any]:
+    from d2lmini import sparse_grid
+
+    return sparse_grid.web_constants(cache_dir=_CACHE.get("dir"))
+
+
+def _sparse_fallback(attributes: dict[str, str]) -> tuple[bytes, str]:
+    from d2lmini import sparse_figure
+
+    return sparse_figure.fallback_svg(attributes)
+
+
+register(LiveFigure(
+    name="sparse", script="sparse.js", style="sparse.css", data=_sparse_data, fallback=_sparse_fallback,
+    note="The figure\u2019s controls need JavaScript; this picture shows its starting state.",
+    fallback_size=(756, 383),
+))
+
+
+def _set_cache(app: Any) -> None:
+    _CACHE["dir"] = Path(app.doctreedir).parent / "live-figure-cache"
+
+
 # -- the Sphinx side ---------------------------------------------------------------------------
 
 # Pictures drawn in this process, by figure and attributes: each is drawn once per build.
@@ -124,7 +177,8 @@ def _fallback_html(app: Any, figure: LiveFigure, attributes: dict[str, str], pat
         cache[key] = (name, alt)
     name, alt = cache[key]
     src = pathto(f"_static/{name}", 1)
-    return (f'<figure class="lf-fallback"><img src="{src}" alt="{html.escape(alt)}" width="756" height="351" '
+    width, height = figure.fallback_size
+    return (f'<figure class="lf-fallback"><img src="{src}" alt="{html.escape(alt)}" width="{width}" height="{height}" '
             f'loading="lazy"><figcaption>{html.escape(figure.note)}</figcaption></figure>')
 
 
@@ -183,6 +237,7 @@ def write_assets(app: Any) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("builder-inited", _set_cache, priority=400)  # before write_assets, which reads the cache
     app.connect("html-page-context", add_live_figures)
     app.connect("builder-inited", write_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": False}

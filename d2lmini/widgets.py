@@ -34,6 +34,8 @@ import numpy as np
 from . import explorer as ex
 from .explorer import DEFAULTS, METHOD_LABELS, METHODS, Exploration, Settings
 from .style import COLORS, LINESTYLES
+from .precondition_figure import explore_preconditioning  # noqa: F401  (the preconditioning page's figure)
+from .sparse_figure import explore_sparse  # noqa: F401  (the sparse-features page's figure)
 
 _MATPLOTLIB_MARKERS = {"square": "s", "circle": "o", "diamond": "D"}
 MARKERS = {name: _MATPLOTLIB_MARKERS[shape] for name, shape in ex.MARKER_SHAPES.items()}

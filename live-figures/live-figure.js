@@ -14,7 +14,8 @@
  * with a clipped plot area, axes whose tick marks and labels are pooled, and
  * a legend band), polyline clipping with the points where a path leaves,
  * marker shapes, controls (a labelled slider, a number box, a notch slider
- * whose box steps through the notches), and the URL hash.
+ * whose box steps through the notches, a grid slider whose box takes only
+ * the grid's values), and the URL hash.
  */
 (function () {
   "use strict";
@@ -368,9 +369,10 @@
              set: function (v) { input.value = String(v); show(); }, show: show };
   }
 
-  /* A number box that accepts any value in [min, max]: anything else is
-   * flagged (aria-invalid, a hint naming the range) and the last valid value
-   * is kept; leaving the box puts that value back. */
+  /* A number box that accepts any value in [min, max] (or, with spec.values,
+   * exactly those values): anything else is flagged (aria-invalid, a hint
+   * naming the range or the values) and the last valid value is kept;
+   * leaving the box puts that value back. */
   function numberBox(spec) {
     var box = tag("input", { id: spec.id, type: "number", name: spec.name, min: String(spec.min),
       max: String(spec.max), step: String(spec.step || "any"), value: String(spec.value), inputmode: "decimal",
@@ -379,9 +381,12 @@
     var valid = Number(spec.value);
     function read() {
       var text = box.value.trim(), v = Number(text);
-      if (text === "" || !isFinite(v) || v < spec.min || v > spec.max) {
+      var bad = text === "" || !isFinite(v) || v < spec.min || v > spec.max ||
+        (spec.values && spec.values.indexOf(v) < 0);
+      if (bad) {
         box.setAttribute("aria-invalid", "true");
-        setText(hint, spec.what + " must be a number from " + label(spec.min, 6) + " to " + label(spec.max, 6) +
+        setText(hint, spec.what + (spec.values ? " must be one of " + spec.values.map(function (x) { return label(x, 6); })
+          .join(", ") : " must be a number from " + label(spec.min, 6) + " to " + label(spec.max, 6)) +
           "; showing " + label(valid, 6) + ".");
         return valid;
       }
@@ -446,6 +451,46 @@
     });
     return { row: row, slider: range, box: box.input, value: box.value,
              set: function (v) { box.set(v); showSlider(v); } };
+  }
+
+  /* A slider through a list of values (its value is the index) beside a
+   * number box that takes exactly those values; ArrowUp and ArrowDown in the
+   * box go to the next and previous value. For figures that step through
+   * precomputed settings. spec: {parent, id, name (of the box), sliderName,
+   * label, boxLabel, symbol, values, value, what, role}. */
+  function gridSlider(spec) {
+    var values = spec.values;
+    var row = controlRow(spec.parent, spec.id + "-slider", spec.label);
+    var range = tag("input", { id: spec.id + "-slider", type: "range", name: spec.sliderName, min: "0",
+      max: String(values.length - 1), step: "1", value: String(Math.max(0, values.indexOf(spec.value))),
+      "data-role": spec.role || "" }, null, row);
+    var boxLabel = tag("label", { for: spec.id, class: "lf-inline" }, null, row);
+    tag("span", { class: "lf-visually-hidden" }, spec.boxLabel + " ", boxLabel);
+    boxLabel.appendChild(document.createTextNode(spec.symbol));
+    tag("span", { "aria-hidden": "true" }, " =", boxLabel);
+    var box = numberBox({ parent: row, id: spec.id, name: spec.name, min: values[0], max: values[values.length - 1],
+      values: values, value: spec.value, what: spec.what, step: "any" });
+    function showSlider(v) {
+      range.value = String(Math.max(0, values.indexOf(v)));
+      setAttr(range, "aria-valuetext", spec.symbol + " = " + v);
+    }
+    showSlider(spec.value);
+    range.addEventListener("input", function () {
+      box.set(values[Number(range.value)]);
+      showSlider(box.value());
+    });
+    box.input.addEventListener("input", function () { showSlider(box.value()); });
+    box.input.addEventListener("keydown", function (event) {
+      if (event.key !== "ArrowUp" && event.key !== "ArrowDown") return;
+      event.preventDefault();
+      var i = values.indexOf(box.value()) + (event.key === "ArrowUp" ? 1 : -1);
+      if (i < 0 || i >= values.length) return;
+      box.set(values[i]);
+      showSlider(values[i]);
+      box.input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    return { row: row, slider: range, box: box.input, value: box.value,
+             set: function (v) { box.set(v); showSlider(box.value()); } };
   }
 
   // ---- the URL hash ---------------------------------------------------------------
@@ -532,12 +577,13 @@
       root.setAttribute("data-ready", "true");
       var fallback = root.querySelector(".lf-fallback");
       if (fallback) fallback.remove();
-      builders[name](root, data, i === 0);
+      builders[name](root, data, root === document.querySelector("[data-explorer]"));
     }
   }
 
-  /* Register a figure: build(root, data, first) builds one root; `first` is
-   * true for the page's first figure of this name, which owns the URL hash. */
+  /* Register a figure: build(root, data, ownsHash) builds one root. Only the
+   * page's first live figure (of any name) owns the URL hash: it starts from
+   * the settings there and keeps them up to date; the others leave it alone. */
   function register(name, build) {
     builders[name] = build;
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { boot(name); });
@@ -551,6 +597,7 @@
     logTicks: logTicks, Panel: Panel, legend: legend, markerPath: markerPath, EXIT_SHAPES: EXIT_SHAPES,
     clipSegment: clipSegment, clip: clip, clamp: clamp, inside: inside,
     controlRow: controlRow, slider: slider, numberBox: numberBox, notchSlider: notchSlider, nearestNotch: nearestNotch,
+    gridSlider: gridSlider,
     readHash: readHash, writeHash: writeHash, hashText: hashText, isolate: isolate,
     register: register, boot: boot
   });

@@ -116,40 +116,48 @@ def test_the_stored_agreement_is_at_rounding_level():
 
 
 def table():
-    """The page's conventions table: {row label: [PyTorch, Optax, Keras, d2lmini]}."""
+    """The page's conventions table: {library: {column header: cell}}."""
     for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
         if cell.cell_type == "markdown" and "| default $\\epsilon$ |" in cell.source:
-            rows = [line.strip().strip("|").split("|") for line in cell.source.splitlines() if line.startswith("|")]
-            header = [c.strip() for c in rows[0]]
-            assert header[1:] == ["PyTorch", "Optax", "Keras", "d2lmini"]
-            return {r[0].strip(): [c.strip() for c in r[1:]] for r in rows[2:]}
+            lines = cell.source.splitlines()
+            start = next(i for i, line in enumerate(lines) if line.startswith("| library |"))
+            rows = []
+            for line in lines[start:]:
+                if not line.startswith("|"):
+                    break  # the end of the first table
+                rows.append([c.strip() for c in line.strip().strip("|").split("|")])
+            header, rows = rows[0], rows[2:]
+            return {row[0].split()[0]: dict(zip(header[1:], row[1:])) for row in rows}
     raise AssertionError("the page has no conventions table")
 
 
 def number(cell):
     """The number a table cell states: `1e-10`, 0.01, 0.1, ..."""
-    match = re.search(r"[\d.]+(?:e-?\d+)?", cell.replace("`", ""))
+    match = re.search(r"\d[\d.]*(?:e-?\d+)?", cell.replace("`", ""))
     return float(match.group(0))
 
 
 def test_the_table_states_the_torch_and_d2lmini_defaults():
     rows = table()
+    assert list(rows) == ["PyTorch", "Optax", "Keras", "d2lmini"]
     torch_defaults = torch.optim.Adagrad([torch.zeros(1, requires_grad=True)]).defaults
     ours = {k: v.default for k, v in inspect.signature(d2l.optim.Adagrad).parameters.items() if k != "params"}
-    for column, defaults in ((0, torch_defaults), (3, ours)):
-        assert number(rows["default $\\epsilon$"][column]) == defaults["eps"]
-        assert number(rows["$s$ starts at"][column]) == defaults["initial_accumulator_value"]
-        assert number(rows["default rate"][column]) == defaults["lr"]
-        assert "`lr_decay`, default 0" == rows["rate decay"][column] and defaults["lr_decay"] == 0
-        assert rows["$\\epsilon$ sits"][column].startswith("outside")
-    for column in (1, 2):  # Optax and Keras, as read from their sources (cited on the page)
-        assert rows["$\\epsilon$ sits"][column].startswith("inside")
-        assert number(rows["default $\\epsilon$"][column]) == 1e-7
-        assert number(rows["$s$ starts at"][column]) == 0.1
+    for library, defaults in (("PyTorch", torch_defaults), ("d2lmini", ours)):
+        row = rows[library]
+        assert number(row["default $\\epsilon$"]) == defaults["eps"]
+        assert number(row["$s$ starts at"]) == defaults["initial_accumulator_value"]
+        assert number(row["default rate"]) == defaults["lr"]
+        assert row["rate decay"] == "`lr_decay`" and defaults["lr_decay"] == 0
+        assert row["$\\epsilon$ sits"] == "outside"
+    for library in ("Optax", "Keras"):  # as read from their sources (cited on the page)
+        row = rows[library]
+        assert row["$\\epsilon$ sits"] == "inside"
+        assert number(row["default $\\epsilon$"]) == 1e-7
+        assert number(row["$s$ starts at"]) == 0.1
 
 
 def test_the_table_names_the_torch_version_that_runs():
-    assert table()["version read"][0].split()[0] == torch.__version__.split("+")[0] == "2.13.0"
+    assert table()["PyTorch"]["read at"].split()[0] == torch.__version__.split("+")[0] == "2.13.0"
     pinned = (REPO / "pyproject.toml").read_text()
     assert 'torch = ["torch==2.13.0"]' in pinned
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Iterable, Mapping
 from typing import Any, Callable
 
 
@@ -64,3 +65,20 @@ def callable_arg(name: str, value: Any) -> Callable[..., Any]:
     if not callable(value):
         raise TypeError(f"{name} must be callable; got {type(value).__name__} {value!r}")
     return value
+
+
+def sequence(name: str, value: Any, allowed: str, *, empty: bool = False) -> list[Any]:
+    """``value`` as a list if it is a collection of items, not one string, array or mapping; else raise.
+
+    ``allowed`` says what it must be (such as "a sequence of format strings");
+    an empty one is a ``ValueError`` unless ``empty`` is true.
+    """
+    import numpy as np
+
+    if isinstance(value, (str, bytes, np.ndarray, Mapping)) or not isinstance(value, Iterable):
+        kind = "a single ndarray" if isinstance(value, np.ndarray) else f"{type(value).__name__} {value!r}"
+        raise TypeError(f"{name} must be {allowed}; got {kind}")
+    items = list(value)
+    if not items and not empty:
+        raise ValueError(f"{name} must be {allowed}, with at least one item; got an empty one")
+    return items

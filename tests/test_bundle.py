@@ -41,7 +41,7 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 BOOK_STACK = ("jupyter-book", "sphinx", "myst-nb", "myst-parser", "nbval", "pytest", "playwright", "ruff",
               "sphinx-book-theme", "sphinx-exercise", "sphinxcontrib-bibtex", "axe-playwright-python")
 """What builds and tests the book; a reader needs none of it."""
-IMPORT_NAMES = {"sklearn": "scikit-learn"}
+IMPORT_NAMES = {"sklearn": "scikit-learn", "IPython": "ipython"}
 """Distribution names of the notebooks' imports where they differ from the module name."""
 
 

@@ -59,6 +59,19 @@ def pages(pdf) -> list[str]:
     return out.split("\f")[:-1]  # pdftotext ends every page, the last one too, with a form feed
 
 
+@pytest.fixture(scope="module")
+def stream_text(pdf) -> str:
+    """The whole text in the order it was drawn (``pdftotext -raw``), whitespace collapsed.
+
+    The layout mode above keeps lines as printed, but it can move a word to a
+    neighbouring line when inline math raises or lowers the baseline; prose is
+    looked for here instead.
+    """
+    out = subprocess.run([poppler("pdftotext"), "-raw", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return normalized(out)
+
+
 def normalized(line: str) -> str:
     return re.sub(r"\s+", " ", line).strip()
 
@@ -138,6 +151,37 @@ def test_the_table_of_contents_lists_every_chapter_up_front(pages):
         position = found + len(title)
 
 
+def outline_titles(pdf: Path) -> list[str]:
+    """The top-level entries of the PDF's outline (bookmarks), in order.
+
+    Chromium writes every object uncompressed, so the outline is read from the
+    file's text: the /Outlines object, its /First entry and the /Next chain.
+    """
+    data = pdf.read_bytes().decode("latin-1")
+    objects = dict(re.findall(r"(?m)^(\d+) 0 obj\s*(.*?)endobj", data, re.S))
+    (root,) = [body for body in objects.values() if "/Type /Outlines" in body]
+
+    def title(body: str) -> str:
+        hexa = re.search(r"/Title\s*<([0-9A-Fa-f]+)>", body)
+        if hexa:
+            return bytes.fromhex(hexa.group(1)).decode("utf-16")
+        literal = re.search(r"/Title\s*\(((?:\\.|[^\\)])*)\)", body).group(1)
+        return re.sub(r"\\(.)", r"\1", literal)
+
+    titles, link = [], re.search(r"/First (\d+) 0 R", root)
+    while link:
+        body = objects[link.group(1)]
+        titles.append(normalized(title(body)))
+        link = re.search(r"/Next (\d+) 0 R", body)
+    return titles
+
+
+def test_the_outline_has_every_chapter_at_its_top_level(pdf):
+    top = outline_titles(pdf)
+    chapters = chapter_titles()
+    assert [t for t in top if t in chapters] == chapters, top
+
+
 def test_every_page_has_its_number(pages):
     total = len(pages)
     for number, page in enumerate(pages, 1):
@@ -188,8 +232,8 @@ def folded_blocks() -> list[tuple[str, str]]:
     return blocks
 
 
-def test_the_folded_blocks_and_solutions_are_unfolded(pages):
-    text = normalized(" ".join(pages))
+def test_the_folded_blocks_and_solutions_are_unfolded(pages, stream_text):
+    text = stream_text
     blocks = folded_blocks()
     assert len(blocks) >= 10, "the chapters should have folded prose to look for"
     missing = [block for block in blocks if block[1] not in text]

@@ -46,6 +46,7 @@ READER_PACKAGES = {
     "matplotlib": "the figures",
     "platformdirs": "d2lmini's data cache folder",
     "ipywidgets": "the explorer's sliders, d2l.widgets.explore()",
+    "ipython": "IPython.display, in the sparse-features chapter",
     "scikit-learn": "the digits data of exercise 5",
     "threadpoolctl": "exercise 5 runs numpy on one thread",
 }

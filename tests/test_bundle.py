@@ -134,10 +134,10 @@ def third_party_imports() -> set[str]:
 def test_the_requirements_are_the_readers_pins_at_the_repository_versions(bundle):
     lines = [line.split("#", 1)[0].strip() for line in member(bundle, "requirements.txt").decode().splitlines()]
     pinned = dict(line.split("==", 1) for line in lines if line)
-    repository = {name.split("==")[0].lower(): line for name, line in build_bundle.pins(REPO / "requirements.txt").items()}
+    repository = build_bundle.pins(REPO / "requirements.txt")  # {normalized name: "Name==version"}
     lab = re.search(r"jupyterlab==[\w.]+", (REPO / "Makefile").read_text()).group(0)
     for name, version in pinned.items():
-        expected = lab if name == "jupyterlab" else repository.get(name.lower())
+        expected = lab if name == "jupyterlab" else repository.get(re.sub(r"[-_.]+", "-", name).lower())
         assert f"{name}=={version}" == expected, f"{name}=={version}: the repository pins {expected}"
     assert {"numpy", "matplotlib", "ipywidgets", "jupyterlab"} <= set(pinned)
     assert not set(pinned) & set(BOOK_STACK)

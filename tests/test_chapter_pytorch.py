@@ -13,9 +13,9 @@ import re
 import nbformat
 import numpy as np
 import pytest
+from test_chapter_scratch import REPO, airfoil, page_definitions, quietly  # noqa: F401 (airfoil is a fixture)
 
 import d2lmini as d2l
-from test_chapter_scratch import REPO, airfoil, page_definitions, quietly  # noqa: F401 (airfoil is a fixture)
 
 NOTEBOOK = REPO / "chapters" / "pytorch.ipynb"
 TOLERANCE = 1e-14

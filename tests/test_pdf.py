@@ -79,7 +79,6 @@ def normalized(line: str) -> str:
 @cache
 def notebooks() -> list[nbformat.NotebookNode]:
     import yaml
-
     from test_notebooks import toc_files
 
     entries = list(toc_files(yaml.safe_load((REPO / "_toc.yml").read_text())))
@@ -108,10 +107,11 @@ def printed_lines() -> list[str]:
             for line in output.get("text", "").splitlines() if line.strip()]
 
 
+@cache
 def chapter_titles() -> list[str]:
     """The title of every chapter page in the built web book, in the order of _toc.yml."""
-    from test_notebooks import toc_files
     import yaml
+    from test_notebooks import toc_files
 
     titles = []
     for entry in toc_files(yaml.safe_load((REPO / "_toc.yml").read_text())):

@@ -11,7 +11,9 @@
    code cells, the solutions of the exercises) and prints it on A4 with the
    print rules of ``_static/print.css``, page numbers in the footer and the
    headings as the PDF's outline. The figures are SVG, so they stay vector
-   graphics in the PDF.
+   graphics in the PDF. Before printing, the page is laid out at the printed
+   width, and the build fails if any code block, output, table, figure or
+   equation is wider than the text column or would scroll (be clipped).
 
 Everything comes from disk; nothing is fetched. A build whose inputs (the
 book's sources, configuration, extensions, static files, d2lmini, the pinned
@@ -71,6 +73,29 @@ UNFOLD = """async () => {
 }"""
 
 
+PAGE_WIDTH_PX = 673
+"""The width of A4 less the two 16 mm margins, in CSS pixels: what the print lays out into."""
+
+TOO_WIDE = """() => {
+  // Everything that could stick out of the text column or scroll inside its own box.
+  const column = document.querySelector("article.bd-article").getBoundingClientRect();
+  const wide = [];
+  for (const el of document.querySelectorAll(
+      "article pre, article table, article img, article svg, article figure, .katex-display, .katex-html, " +
+      "mjx-container[display=true], article .cell_output")) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0) continue;
+    const scrolls = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== "visible";
+    if (scrolls || box.right > column.right + 1 || box.left < column.left - 1) {
+      const section = el.closest("section[id]");
+      wide.push(`${el.tagName.toLowerCase()}.${el.className || ""} in #${section ? section.id : "?"}: ` +
+                `${Math.round(Math.max(box.width, el.scrollWidth))} px: ${el.textContent.trim().slice(0, 60)}`);
+    }
+  }
+  return wide;
+}"""
+
+
 def input_files(repo: Path = REPO) -> list[Path]:
     files = []
     for name in INPUTS:
@@ -115,6 +140,12 @@ def print_pdf(page_html: Path, out: Path) -> int:
             images = page.evaluate(UNFOLD)
             if errors:
                 raise SystemExit("the single page failed while loading:\n" + "\n".join(errors))
+            # Lay the page out as it will be printed, and refuse to clip anything.
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": PAGE_WIDTH_PX, "height": 1000})
+            wide = page.evaluate(TOO_WIDE)
+            if wide:
+                raise SystemExit(f"{len(wide)} elements are wider than the printed page:\n" + "\n".join(wide))
             page.pdf(path=str(out), format="A4", print_background=True, prefer_css_page_size=False,
                      margin={"top": "16mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
                      display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,

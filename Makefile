@@ -27,8 +27,24 @@ export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export OPENBLAS_CORETYPE ?= Haswell
 endif
 
-.PHONY: venv book test unit nbval build-strict browser notebooks check-notebooks format lab clean \
+.PHONY: venv check-node book test unit nbval build-strict browser notebooks check-notebooks format lab clean \
         bundle pdf site-tests bundle-test
+
+# KaTeX renders the book's math when it is built (_ext/katex_math.py). It comes
+# from package-lock.json (exact versions), installed by `npm ci` into
+# node_modules/ (git-ignored), which needs Node.js >= 18 and npm.
+NODE ?= node
+NODE_STAMP := node_modules/.installed
+NEED_NODE := The book needs Node.js >= 18 and npm to render its math when it is built
+
+check-node:
+	@command -v $(NODE) >/dev/null 2>&1 || { echo "$(NEED_NODE); '$(NODE)' was not found (install Node.js 18 or newer, e.g. apt-get install nodejs npm)" >&2; exit 1; }
+	@$(NODE) -e 'if (Number(process.versions.node.split(".")[0]) < 18) { console.error("$(NEED_NODE); $(NODE) is " + process.version); process.exit(1); }'
+	@command -v npm >/dev/null 2>&1 || { echo "$(NEED_NODE); npm was not found (e.g. apt-get install npm)" >&2; exit 1; }
+
+$(NODE_STAMP): package.json package-lock.json | check-node
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "the book needs Python >= 3.11; $(PYTHON) is " + sys.version.split()[0] + " (run: make PYTHON=python3.11 ...)")'
@@ -39,16 +55,16 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-book: $(STAMP)
+book: check-node $(STAMP) $(NODE_STAMP)
 	$(BUILD)
 	$(SITE_FILES)
 	@echo "Open the book: file://$(CURDIR)/_build/html/index.html"
 
-test: unit nbval build-strict browser site-tests
+test: check-node unit nbval build-strict browser site-tests
 
 # Two pytest-xdist workers (the machines have 2 cores); nbval keeps each
 # notebook on one worker (--dist loadscope) so its cells run in order in one kernel.
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --doctest-modules d2lmini tests --ignore=tests/browser \
 	  --ignore=tests/test_bundle.py --ignore=tests/test_pdf.py
 
@@ -58,7 +74,7 @@ nbval: $(STAMP)
 
 # --all: Sphinx would otherwise skip unchanged pages, and with them the warnings
 # an earlier `make book` already printed.
-build-strict: $(STAMP)
+build-strict: $(STAMP) $(NODE_STAMP)
 	$(BUILD) --all
 	$(SITE_FILES)
 
@@ -79,7 +95,7 @@ bundle: $(STAMP)
 	$(BIN)/python tools/build_bundle.py
 
 # The whole book as one PDF, printed offline by Debian's Chromium.
-pdf: $(STAMP)
+pdf: check-node $(STAMP) $(NODE_STAMP)
 	$(BIN)/python tools/build_pdf.py
 
 # The built site's bundle and PDF: contents, reproducibility, the PDF's text

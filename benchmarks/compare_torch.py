@@ -30,21 +30,11 @@ import numpy as np  # noqa: E402
 import d2lmini as d2l  # noqa: E402
 from d2lmini.data import airfoil_path  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent / "tests")]
 
-EPS = 1e-6
-
-
-# --- d2lmini side: the code of chapters/from-scratch.ipynb and chapters/concise.ipynb ---
-def init_adagrad_states(feature_dim):
-    return np.zeros((feature_dim, 1)), np.zeros(1)
-
-
-def adagrad(params, grads, states, hyperparams):
-    lr = hyperparams["lr"]
-    for p, g, s in zip(params, grads, states):
-        s += g * g
-        p -= lr * g / np.sqrt(s + EPS)
+# --- d2lmini side: the code of chapters/from-scratch.ipynb (shared with the tests) and chapters/concise.ipynb ---
+from book_trainers import adagrad, init_adagrad_states  # noqa: E402
 
 
 def quietly(fn, *args, **kwargs):

@@ -11,12 +11,13 @@ figure is redrawn on its own canvas, under the same throttle.
 from __future__ import annotations
 
 import math
-import numbers
 import sys
 import time
 from typing import Any, Sequence
 
 import numpy as np
+
+from . import _checks
 
 _DEFAULT_FMTS = ("-", "m--", "g-.", "r:")
 
@@ -26,6 +27,28 @@ def _kernel_shell() -> Any:
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     return shell if getattr(shell, "kernel", None) is not None else None
+
+
+def _check_formats(ax: Any, fmts: list[str], fig: Any) -> None:
+    """Raise ``ValueError`` (and close ``fig``) unless matplotlib understands every format string.
+
+    Each one draws an empty line that is removed again; the colour cycle is
+    then reset, so the axes are as they were.
+    """
+    import matplotlib.pyplot as plt
+
+    for fmt in fmts:
+        try:
+            ax.plot([], [], fmt)[0].remove()
+        except ValueError as err:
+            plt.close(fig)
+            raise ValueError(f"fmts must hold matplotlib format strings such as 'm--'; {fmt!r} is not one: {err}"
+                             ) from None
+    ax.set_prop_cycle(None)
+
+
+def _limits(name: str, value: Any) -> tuple[float, float] | None:
+    return None if value is None else tuple(float(v) for v in _checks.real_array(name, value, (2,)))
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -39,6 +62,11 @@ class Animator:
     one value shared by all). Limits given as ``xlim``/``ylim`` stay fixed;
     otherwise the axes follow the data. The lists of points are kept in ``X``
     and ``Y``, one list per line, as in d2l.
+
+    Every argument is checked before the figure is made: ``fmts`` and
+    ``legend`` are sequences (one string is not: write ``fmts=('r--',)``),
+    each format is one matplotlib understands, the limits and ``figsize`` are
+    pairs of finite numbers, and ``nrows`` and ``ncols`` lie in [1, 10].
     """
 
     def __init__(
@@ -57,13 +85,19 @@ class Animator:
         min_interval: float = 0.1,
     ) -> None:
         import matplotlib.pyplot as plt
+        from matplotlib.scale import get_scale_names
 
-        if not fmts:
-            raise ValueError("fmts must hold at least one format string, such as '-'")
-        if isinstance(min_interval, bool) or not isinstance(min_interval, numbers.Real):
-            raise TypeError(f"min_interval must be a finite number of seconds >= 0; got {min_interval!r}")
-        if not math.isfinite(min_interval) or min_interval < 0:
-            raise ValueError(f"min_interval must be a finite number of seconds >= 0; got {min_interval!r}")
+        legend = None if legend is None else _checks.sequence("legend", legend, "a sequence of labels", empty=True)
+        fmts = _checks.sequence("fmts", fmts, "a sequence of matplotlib format strings such as ('-', 'm--')")
+        for fmt in fmts:
+            _checks.instance("each of fmts", fmt, str, "a format string such as 'm--'")
+        _checks.one_of("xscale", xscale, get_scale_names())
+        _checks.one_of("yscale", yscale, get_scale_names())
+        xlim, ylim = _limits("xlim", xlim), _limits("ylim", ylim)
+        figsize = tuple(_checks.positive_float("figsize", v)
+                        for v in _checks.real_array("figsize", figsize, (2,)).tolist())
+        nrows, ncols = _checks.positive_int("nrows", nrows, 10), _checks.positive_int("ncols", ncols, 10)
+        self.min_interval = _checks.nonnegative_float("min_interval", min_interval)
         self._shell = _kernel_shell()
         self.fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
         if self._shell is not None:
@@ -72,6 +106,7 @@ class Animator:
             plt.close(self.fig)
         self.axes = list(axes.ravel())
         ax = self.axes[0]
+        _check_formats(ax, fmts, self.fig)
         ax.set_xlabel(xlabel or "")
         ax.set_ylabel(ylabel or "")
         ax.set_xscale(xscale)
@@ -81,10 +116,9 @@ class Animator:
         if ylim is not None:
             ax.set_ylim(ylim)
         ax.grid(True)
-        self.legend = list(legend) if legend else None
-        self.fmts = list(fmts)
+        self.legend = legend or None
+        self.fmts = fmts
         self._autoscale = (xlim is None, ylim is None)
-        self.min_interval = float(min_interval)
         self.X: list[list[Any]] = []
         self.Y: list[list[Any]] = []
         self.lines: list[Any] = []
@@ -135,6 +169,16 @@ class Animator:
             self.fig.canvas.draw_idle()
             self.fig.canvas.flush_events()
         self._last_show = time.perf_counter()
+
+    def close(self) -> None:
+        """Close the figure, so pyplot forgets it, and drop any display still pending (for a failed run)."""
+        import matplotlib.pyplot as plt
+
+        if self._hooked:
+            self._shell.events.unregister("post_execute", self._flush_at_cell_end)
+            self._hooked = False
+        self._pending = False
+        plt.close(self.fig)
 
     def _create_lines(self, count: int) -> None:
         ax = self.axes[0]

@@ -9,11 +9,18 @@ place when ``step(grads)`` is called with one gradient array per parameter:
 >>> opt.step([np.array([0.5, 4.0])])
 >>> w.round(6)
 array([ 0.9, -2.1])
+
+A step is all or nothing: it raises, and changes no parameter and no state,
+if a gradient is not finite (NaN or inf; ``torch.optim`` would apply it and
+poison the parameter for good) or has the wrong shape, or if a parameter has
+been made read-only since the optimizer was built. The parameters must be
+distinct arrays that share no memory, or one update would be applied twice
+(``torch.optim`` warns about a repeated parameter and will reject it).
 """
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -21,19 +28,13 @@ from . import _checks
 
 
 def _as_params(params: Sequence[np.ndarray]) -> list[np.ndarray]:
-    if isinstance(params, np.ndarray) or not isinstance(params, Iterable):
-        raise TypeError(
-            "params must be a non-empty sequence of numpy arrays, such as [w, b]; "
-            f"got {'a single ndarray' if isinstance(params, np.ndarray) else type(params).__name__}"
-        )
-    params = list(params)
-    if not params:
-        raise ValueError("params must be a non-empty sequence of numpy arrays; got an empty one")
+    params = _checks.sequence("params", params, "a sequence of numpy arrays, such as [w, b]")
     for i, p in enumerate(params):
-        if not isinstance(p, np.ndarray) or not np.issubdtype(p.dtype, np.floating):
-            raise TypeError(f"params[{i}] must be a floating-point numpy array; got {type(p).__name__}")
-        if not p.flags.writeable:
-            raise ValueError(f"params[{i}] must be writeable, because step() updates it in place")
+        _checks.float_array(f"params[{i}]", p, writeable=True)
+        for j, q in enumerate(params[:i]):
+            if np.shares_memory(p, q):
+                raise ValueError(f"params[{i}] must be an array of its own, but it shares memory with params[{j}] "
+                                 "(the same array or overlapping views), so a step would update it twice")
     return params
 
 
@@ -44,27 +45,15 @@ class _Optimizer:
         self.params = _as_params(params)
 
     def _checked(self, grads: Sequence[np.ndarray]) -> list[np.ndarray]:
-        """``grads`` as arrays of the parameters' dtypes, or raise before anything is updated."""
-        if isinstance(grads, np.ndarray) or not isinstance(grads, Iterable):
-            raise TypeError(
-                f"grads must be a sequence with one array per parameter ({len(self.params)}); "
-                f"got {'a single ndarray' if isinstance(grads, np.ndarray) else type(grads).__name__}"
-            )
-        grads = list(grads)
+        """``grads`` as finite arrays of the parameters' shapes and dtypes, or raise before anything changes."""
+        grads = _checks.sequence("grads", grads, "a sequence with one array per parameter")
         if len(grads) != len(self.params):
             raise ValueError(f"grads must hold one array per parameter ({len(self.params)}); got {len(grads)}")
-        checked = []
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            try:
-                g = np.asarray(g)
-            except ValueError:  # a ragged nested list
-                raise ValueError(f"grads[{i}] must be an array of shape {p.shape} like params[{i}]") from None
-            if g.dtype.kind not in "fiu":
-                raise TypeError(f"grads[{i}] must hold real numbers like params[{i}]; got dtype {g.dtype}")
-            if g.shape != p.shape:
-                raise ValueError(f"grads[{i}] must have shape {p.shape} like params[{i}]; got {g.shape}")
-            checked.append(g.astype(p.dtype, copy=False))
-        return checked
+        for i, p in enumerate(self.params):
+            if not p.flags.writeable:  # it was frozen since the optimizer was built
+                _checks.float_array(f"params[{i}]", p, writeable=True)
+        return [_checks.real_array(f"grads[{i}]", g, p.shape).astype(p.dtype, copy=False)
+                for i, (p, g) in enumerate(zip(self.params, grads))]
 
 
 class SGD(_Optimizer):
@@ -105,6 +94,10 @@ class Adagrad(_Optimizer):
     version in the book, ε is added *outside* the square root, as in PyTorch.
     Duchi, Hazan & Singer (2011).
 
+    With ``eps=0`` and ``initial_accumulator_value=0``, a coordinate whose
+    gradients have all been 0 would divide 0 by 0 (``torch.optim`` makes it
+    NaN); such a step raises ``ValueError`` instead, before anything changes.
+
     Warning: the effective rate :math:`\\eta_t/(\\sqrt{s} + \\epsilon)` can only
     shrink, which may stall training on long non-convex runs.
     """
@@ -132,10 +125,15 @@ class Adagrad(_Optimizer):
     def step(self, grads: Sequence[np.ndarray]) -> None:
         """Accumulate the squared gradients and update every parameter in place."""
         grads = self._checked(grads)
+        if self.weight_decay:
+            grads = [g + self.weight_decay * p for p, g in zip(self.params, grads)]
+        if self.eps == 0:
+            for i, (g, s) in enumerate(zip(grads, self.state_sums)):
+                if not np.all(s + g * g > 0):
+                    raise ValueError(f"grads[{i}] has a coordinate whose gradients were all 0 so far, and with eps=0 "
+                                     "its step would be 0/0; use eps > 0 or initial_accumulator_value > 0")
         self.steps += 1
         clr = self.lr / (1 + (self.steps - 1) * self.lr_decay)
         for p, g, s in zip(self.params, grads, self.state_sums):
-            if self.weight_decay:
-                g = g + self.weight_decay * p
             s += g * g
             p -= clr * g / (np.sqrt(s) + self.eps)

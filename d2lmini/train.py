@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import sys
 from collections.abc import Mapping
 from typing import Any, Callable, Sequence
 
@@ -35,15 +34,16 @@ import numpy as np
 from . import _checks
 from .animator import Animator
 from .data import DataIter
+from .divergence import DIVERGENCE_BOUND, diverged
 from .models import evaluate_loss, linreg, squared_loss
 from .timer import Timer
 
 EVAL_EVERY = 200
 """Examples between two evaluations of the full-data loss, as in d2l."""
-HUGE = math.sqrt(sys.float_info.max)
-"""About 1.34e154: the length of (w, b) beyond which its square overflows; such a run has diverged."""
 INIT_SEED = 0
 INIT_STD = 0.01
+MAX_EPOCHS = 10_000
+"""The largest ``num_epochs``: on the airfoil data, about a minute of training."""
 
 TrainResult = tuple[list[float], list[float]]
 
@@ -69,89 +69,50 @@ class _LinearRegression:
         return linreg(X, w, b)
 
 
-def _check_flag(name: str, value: Any) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False; got {value!r}")
-    return bool(value)
+_DATA_ITER = "the minibatch iterator returned by d2l.get_data_ch11 (a d2lmini.data.DataIter)"
+_SCRATCH = "(params, grads, states, hyperparams) and update params in place"
 
 
-def _check_data_iter(data_iter: Any, feature_dim: int | None = None) -> DataIter:
-    if not isinstance(data_iter, DataIter):
-        raise TypeError(
-            "data_iter must be the minibatch iterator returned by d2l.get_data_ch11 "
-            f"(a d2lmini.data.DataIter); got {type(data_iter).__name__}"
-        )
-    if feature_dim is not None:
-        feature_dim = _checks.positive_int("feature_dim", feature_dim)
-        actual = data_iter.features.shape[1]
-        if feature_dim != actual:
-            raise ValueError(f"feature_dim must match the data, which has {actual} features; got {feature_dim}")
-    return data_iter
+def _check_common(hyperparams: Any, data_iter: Any, num_epochs: Any, plot: Any) -> tuple[dict[str, Any], int, bool]:
+    """Check the arguments both trainers share; return ``hyperparams`` as a copy, ``num_epochs`` and ``plot``."""
+    _checks.instance("hyperparams", hyperparams, Mapping, "a dict such as {'lr': 0.1}")
+    for key in hyperparams:
+        _checks.instance("each key of hyperparams", key, str, "a string such as 'lr'")
+    if "lr" in hyperparams:
+        _checks.nonnegative_float("hyperparams['lr']", hyperparams["lr"])
+    _checks.instance("data_iter", data_iter, DataIter, _DATA_ITER)
+    return dict(hyperparams), _checks.positive_int("num_epochs", num_epochs, MAX_EPOCHS), _checks.flag("plot", plot)
 
 
 def _check_trainer_fn(trainer_fn: Any) -> None:
-    _checks.callable_arg("trainer_fn", trainer_fn)
-    try:
-        signature = inspect.signature(trainer_fn)
-    except (TypeError, ValueError):  # some builtins have no signature
-        return
-    try:
-        signature.bind(None, None, None, None)
-    except TypeError:
-        raise TypeError(
-            "trainer_fn must accept (params, grads, states, hyperparams) and update params in place; "
-            f"its signature is {signature}. (d2l's PyTorch trainers take (params, states, hyperparams) "
-            "and read p.grad; numpy arrays have no .grad, so the gradients are passed in.)"
-        ) from None
-
-
-def _check_hyperparams(hyperparams: Any) -> dict[str, Any]:
-    if not isinstance(hyperparams, Mapping):
-        raise TypeError(f"hyperparams must be a dict such as {{'lr': 0.1}}; got {type(hyperparams).__name__}")
-    for key in hyperparams:
-        if not isinstance(key, str):
-            raise TypeError(f"hyperparams must have string keys such as 'lr'; got the key {key!r}")
-    if "lr" in hyperparams:
-        _checks.nonnegative_float("hyperparams['lr']", hyperparams["lr"])
-    return dict(hyperparams)
+    if inspect.isclass(trainer_fn):
+        raise TypeError(f"trainer_fn must be an update function {_SCRATCH}; got the class {trainer_fn.__name__} "
+                        "(an optimizer class goes to d2l.train_concise_ch11)")
+    _checks.accepts("trainer_fn", trainer_fn, (None,) * 4, _SCRATCH,
+                    " (d2l's PyTorch trainers take (params, states, hyperparams) and read p.grad; "
+                    "numpy arrays have no .grad, so the gradients are passed in)")
 
 
 def _check_states(states: Any, params: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """``states`` is None, empty, or one entry per parameter: an array, or a tuple of arrays, of its shape.
+    """``states`` is None, empty, or one entry per parameter: an array, or a sequence of arrays, of its shape.
 
     Returns every array in ``states``.
     """
     if states is None:
         return []
-    if isinstance(states, np.ndarray) or not isinstance(states, Sequence):
-        raise TypeError(
-            "states must be None or a sequence with one entry per parameter (w, b), "
-            f"such as init_adagrad_states(feature_dim); got {type(states).__name__}"
-        )
-    if len(states) == 0:
-        return []
-    if len(states) != len(params):
-        raise ValueError(
-            f"states must hold one entry per parameter (w, b), i.e. {len(params)}; got {len(states)}"
-        )
+    states = _checks.sequence("states", states, "None or a sequence with one entry per parameter (w, b), "
+                              "such as init_adagrad_states(feature_dim)", empty=True)
+    if states and len(states) != len(params):
+        raise ValueError(f"states must hold one entry per parameter (w, b), i.e. {len(params)}; got {len(states)}")
     arrays = []
-    for i, (entry, p, name) in enumerate(zip(states, params, ("w", "b"))):
-        leaves = [(f"states[{i}]", entry)] if isinstance(entry, np.ndarray) else None
-        if leaves is None:
-            if not isinstance(entry, Sequence):
-                raise TypeError(
-                    f"states[{i}] must be a numpy array shaped like {name} {p.shape}, or a tuple of such "
-                    f"arrays; got {type(entry).__name__}"
-                )
-            leaves = [(f"states[{i}][{j}]", leaf) for j, leaf in enumerate(entry)]
-        for label, leaf in leaves:
-            if not isinstance(leaf, np.ndarray) or not np.issubdtype(leaf.dtype, np.floating):
-                raise TypeError(f"{label} must be a floating-point numpy array; got {type(leaf).__name__}")
-            if leaf.shape != p.shape:
-                raise ValueError(f"{label} must have the shape of {name}, {p.shape}; got {leaf.shape}")
-            if not leaf.flags.writeable:
-                raise ValueError(f"{label} must be writeable, because the trainer updates it in place")
-            arrays.append(leaf)
+    for i, (entry, p) in enumerate(zip(states, params)):
+        name = f"states[{i}]"
+        if isinstance(entry, np.ndarray):
+            arrays.append(_checks.float_array(name, entry, p.shape, writeable=True))
+        else:
+            leaves = _checks.sequence(name, entry, f"a numpy array of shape {p.shape}, or a sequence of them")
+            arrays += [_checks.float_array(f"{name}[{j}]", leaf, p.shape, writeable=True)
+                       for j, leaf in enumerate(leaves)]
     return arrays
 
 
@@ -162,25 +123,27 @@ def _advice(updater: str, hyperparams: Mapping[str, Any]) -> str:
     return f"Check {updater}, or lower the learning rate in hyperparams (it has no 'lr')."
 
 
-def _nonfinite_value(arrays: Sequence[np.ndarray]) -> str | None:
-    """'nan' or 'inf' if some entry of ``arrays`` is one (NaN first), else None."""
-    if any(np.isnan(a).any() for a in arrays):
+def _nonfinite_value(array: np.ndarray) -> str | None:
+    """'nan' or 'inf' if some entry of ``array`` is one (NaN first), else None."""
+    if np.isnan(array).any():
         return "nan"
-    if not all(np.isfinite(a).all() for a in arrays):
-        return "inf"
-    return None
+    return None if np.isfinite(array).all() else "inf"
 
 
 def _fit(step: Callable[[], Any], model: _LinearRegression, data_iter: DataIter, num_epochs: int,
          plot: bool, who: str, advice: str) -> TrainResult:
     """The loop shared by both trainers; ``step()`` applies one update from ``model.grads``.
 
-    After every step the parameters are checked: the first step that leaves a
-    NaN or inf in ``w`` or ``b`` raises ``ValueError`` naming that step, with
-    ``advice`` (which argument to change) appended. A full-data loss that is
-    not finite raises too, naming the step where ``(w, b)`` first grew beyond
-    :data:`HUGE`, if it did. The check costs one dot product per step, of
-    θ = (w, b, 1) with itself.
+    Before every step the gradient is checked, and after it the parameters:
+    the first step whose gradient, ``w`` or ``b`` holds a NaN or inf raises
+    ``ValueError`` naming that step, with ``advice`` (which argument to change)
+    appended. A full-data loss that is not finite raises too. Either message
+    names the step where ``(w, b)`` first diverged (a coordinate beyond
+    :data:`~d2lmini.divergence.DIVERGENCE_BOUND`), if it did. The checks cost
+    two dot products per step (of θ = (w, b, 1) and of the gradient with
+    themselves); only when one of them exceeds the bound² is a closer look taken.
+    If training stops with any exception (KeyboardInterrupt included), the
+    live plot's figure is closed.
     """
     n, batch_size = data_iter.num_examples, data_iter.batch_size
     starts = range(0, n, batch_size)
@@ -199,11 +162,15 @@ def _fit(step: Callable[[], Any], model: _LinearRegression, data_iter: DataIter,
     losses: list[float] = []
     timer = Timer()
     seen, evaluated_at, next_eval = 0, 0, EVAL_EVERY
-    huge_since: str | None = None  # where |(w, b, 1)| first exceeded HUGE
+    diverged_since = ""  # where (w, b) first diverged
 
     def where(epoch: int, start: int) -> str:
         step_number = epoch * len(starts) + start // batch_size + 1
         return f"step {step_number} (after {seen} examples, epoch {seen / n:.2f})"
+
+    def fail(what: str) -> ValueError:
+        since = f"; (w, b) first grew beyond {DIVERGENCE_BOUND:.0e} at {diverged_since}" if diverged_since else ""
+        return ValueError(f"{who}: {what}{since}. {advice}")
 
     def record() -> None:
         nonlocal evaluated_at
@@ -212,44 +179,44 @@ def _fit(step: Callable[[], Any], model: _LinearRegression, data_iter: DataIter,
         if not math.isfinite(loss):
             # Every step has checked that w and b are finite, so they are just too large.
             largest = max(float(np.abs(p).max()) for p in model.params)
-            since = f"; the length of (w, b) first exceeded {HUGE:.3g} at {huge_since}" if huge_since else ""
-            raise ValueError(
-                f"{who}: the full-data loss became {loss} after {seen} examples (epoch {seen / n:.2f}); "
-                f"w and b are finite, but so large (largest magnitude {largest:.3g}) that the loss "
-                f"overflows{since}. {advice}"
-            )
+            raise fail(f"the full-data loss became {loss} after {seen} examples (epoch {seen / n:.2f}); w and b are "
+                       f"finite, but so large (largest magnitude {largest:.3g}) that the loss overflows")
         losses.append(loss)
         if animator is not None:
             animator.add(seen / n, loss)
         evaluated_at = seen
 
-    dot, isfinite = np.dot, math.isfinite
-    with np.errstate(all="ignore"):
-        for epoch in range(num_epochs):
-            shuffled = rows[data_iter.permutation(epoch)]
-            scaled = shuffled[:, :d + 1] * row_scale[:, None]
-            for start in starts:
-                stop = start + batch_size
-                residual = shuffled[start:stop] @ theta
-                np.dot(residual, scaled[start:stop], out=grad)
-                step()
-                seen += len(residual)
-                # θ·θ is finite unless θ holds NaN or inf or |θ| > HUGE: then look closer.
-                if not isfinite(dot(theta, theta)):
-                    bad = _nonfinite_value([theta])
-                    if bad is not None:
-                        raise ValueError(
-                            f"{who}: w or b became {bad} at {where(epoch, start)}; "
-                            f"every earlier step left them finite. {advice}"
-                        )
-                    if huge_since is None:
-                        huge_since = where(epoch, start)
-                if seen >= next_eval:
-                    record()
-                    next_eval = (seen // EVAL_EVERY + 1) * EVAL_EVERY
-                    timer.start()
-        if evaluated_at != seen:
-            record()
+    dot, bound2 = np.dot, DIVERGENCE_BOUND ** 2
+    try:
+        with np.errstate(all="ignore"):
+            for epoch in range(num_epochs):
+                shuffled = rows[data_iter.permutation(epoch)]
+                scaled = shuffled[:, :d + 1] * row_scale[:, None]
+                for start in starts:
+                    stop = start + batch_size
+                    residual = shuffled[start:stop] @ theta
+                    np.dot(residual, scaled[start:stop], out=grad)
+                    # A sum of squares <= B² means finite and within B, in the gradient and in θ.
+                    if not dot(grad, grad) <= bound2 and (bad := _nonfinite_value(grad)):
+                        raise fail(f"the gradient of w or b became {bad} at {where(epoch, start)}, before the update")
+                    step()
+                    seen += len(residual)
+                    if not dot(theta, theta) <= bound2:
+                        if bad := _nonfinite_value(theta):
+                            raise fail(f"w or b became {bad} at {where(epoch, start)}; every earlier step left them "
+                                       "finite")
+                        if not diverged_since and diverged(theta):
+                            diverged_since = where(epoch, start)
+                    if seen >= next_eval:
+                        record()
+                        next_eval = (seen // EVAL_EVERY + 1) * EVAL_EVERY
+                        timer.start()
+            if evaluated_at != seen:
+                record()
+    except BaseException:
+        if animator is not None:
+            animator.close()
+        raise
     if animator is not None:
         animator.flush()
     print(f"loss: {losses[-1]:.3f}, {timer.sum() / num_epochs:.3f} sec/epoch")
@@ -269,25 +236,27 @@ def train_ch11(trainer_fn: Callable[..., Any], states: Any, hyperparams: Mapping
     trainer knows (such as ``'momentum'``, or d2l Adam's step counter ``'t'``,
     which the trainer may update in the copy); the caller's dict is never
     changed. Only ``hyperparams['lr']`` is checked here, if present: a finite
-    number ≥ 0 (0 is allowed, as in ``torch.optim``).
-    Returns ``(cumulative_times, losses)``: the training time up to each
-    evaluation and the full-data loss there. ``plot=False`` skips the live plot.
+    number ≥ 0 (0 is allowed, as in ``torch.optim``). ``num_epochs`` lies in
+    [1, :data:`MAX_EPOCHS`]. Returns ``(cumulative_times, losses)``: the
+    training time up to each evaluation and the full-data loss there.
+    ``plot=False`` skips the live plot.
 
-    The first step after which ``w`` or ``b`` holds NaN or inf raises
+    The first step whose gradient, ``w`` or ``b`` holds NaN or inf raises
     ``ValueError`` naming that step, ``trainer_fn`` and ``hyperparams['lr']``.
-    If training fails, the arrays in ``states`` are put back as they were at
-    the call.
+    If training stops in any way but success (an error, or Ctrl-C), the arrays
+    in ``states`` are put back as they were at the call and the plot's figure
+    is closed.
     """
     _check_trainer_fn(trainer_fn)
-    hyperparams = _check_hyperparams(hyperparams)
-    data_iter = _check_data_iter(data_iter, feature_dim)
-    num_epochs = _checks.positive_int("num_epochs", num_epochs)
-    plot = _check_flag("plot", plot)
+    hyperparams, num_epochs, plot = _check_common(hyperparams, data_iter, num_epochs, plot)
+    feature_dim = _checks.positive_int("feature_dim", feature_dim)
+    if feature_dim != data_iter.features.shape[1]:
+        raise ValueError(f"feature_dim must match the data, which has {data_iter.features.shape[1]} features; "
+                         f"got {feature_dim}")
     model = _LinearRegression(feature_dim, INIT_SEED)
     params, grads = model.params, model.grads
     state_arrays = _check_states(states, params)
     saved = [array.copy() for array in state_arrays]
-
     originals = tuple(params)
 
     def step() -> None:
@@ -301,8 +270,8 @@ def train_ch11(trainer_fn: Callable[..., Any], states: Any, hyperparams: Mapping
 
     try:
         return _fit(step, model, data_iter, num_epochs, plot, "train_ch11", _advice("trainer_fn", hyperparams))
-    except Exception as err:
-        for array, before in zip(state_arrays, saved):  # a rejected call leaves the caller's states alone
+    except BaseException as err:
+        for array, before in zip(state_arrays, saved):  # a failed or interrupted run leaves the states alone
             array[...] = before
         key = err.args[0] if isinstance(err, KeyError) and err.args else None
         if isinstance(key, str) and key not in hyperparams:
@@ -313,22 +282,27 @@ def train_ch11(trainer_fn: Callable[..., Any], states: Any, hyperparams: Mapping
         raise
 
 
-def _check_optimizer_names(trainer_fn: Callable[..., Any], hyperparams: dict[str, Any]) -> None:
-    try:
-        parameters = list(inspect.signature(trainer_fn).parameters.values())
-    except (TypeError, ValueError):
-        return
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters):
-        return
-    accepted = [p.name for p in parameters[1:]
-                if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)]
+def _check_optimizer(trainer_fn: Any, hyperparams: dict[str, Any]) -> str:
+    """``trainer_fn`` must take ``([w, b], **hyperparams)``; return its name."""
     name = getattr(trainer_fn, "__name__", type(trainer_fn).__name__)
+    try:
+        parameters = list(inspect.signature(trainer_fn).parameters.values())[1:]
+    except (TypeError, ValueError):  # not callable (checked next), or no signature
+        parameters = [inspect.Parameter("kwargs", inspect.Parameter.VAR_KEYWORD)]
+    accepted = [p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        accepted = list(hyperparams)
+    _checks.accepts("trainer_fn", trainer_fn, (None,), "([w, b], **hyperparams) and return an optimizer, such as "
+                    "d2l.optim.Adagrad", " (a from-scratch update rule (params, grads, states, hyperparams) goes to "
+                    "d2l.train_ch11)", {key: value for key, value in hyperparams.items() if key in accepted})
     for key in hyperparams:
         if key not in accepted:
-            hint = " (Keras and Gluon say learning_rate; d2lmini, like PyTorch, says lr)" if key == "learning_rate" else ""
+            hint = ("" if key != "learning_rate" else
+                    " (Keras and Gluon say learning_rate; d2lmini, like PyTorch, says lr)")
             raise TypeError(
                 f"hyperparams has the unknown name {key!r} for {name}{hint}; it accepts {', '.join(accepted)}"
             )
+    return name
 
 
 def train_concise_ch11(trainer_fn: Callable[..., Any], hyperparams: Mapping[str, Any], data_iter: DataIter,
@@ -340,23 +314,20 @@ def train_concise_ch11(trainer_fn: Callable[..., Any], hyperparams: Mapping[str,
     are those of :func:`train_ch11`. (d2l's PyTorch version minimizes
     ``MSELoss``, which lacks the factor ½ and so doubles the gradient; that only
     matters for optimizers that are not scale-invariant, such as SGD.)
-    ``plot=False`` skips the live plot. A name in ``hyperparams`` that
-    ``trainer_fn`` does not accept raises ``TypeError`` listing the accepted
-    ones; a step that leaves NaN or inf in ``w`` or ``b`` raises ``ValueError``
-    naming the step and ``hyperparams['lr']``.
+    ``num_epochs`` lies in [1, :data:`MAX_EPOCHS`] and ``plot=False`` skips the
+    live plot. A ``trainer_fn`` that cannot be called so (such as a from-scratch
+    update rule), or a name in ``hyperparams`` that it does not accept, raises
+    ``TypeError`` saying what it accepts; a step
+    whose gradient, ``w`` or ``b`` holds NaN or inf raises ``ValueError``
+    naming the step and ``hyperparams['lr']``. A failed run closes its figure.
     """
-    _checks.callable_arg("trainer_fn", trainer_fn)
-    hyperparams = _check_hyperparams(hyperparams)
-    _check_optimizer_names(trainer_fn, hyperparams)
-    data_iter = _check_data_iter(data_iter)
-    num_epochs = _checks.positive_int("num_epochs", num_epochs)
-    plot = _check_flag("plot", plot)
+    hyperparams, num_epochs, plot = _check_common(hyperparams, data_iter, num_epochs, plot)
+    name = _check_optimizer(trainer_fn, hyperparams)
     model = _LinearRegression(data_iter.features.shape[1], INIT_SEED)
     optimizer = trainer_fn(model.params, **hyperparams)
     step_fn = getattr(optimizer, "step", None)
     if not callable(step_fn):
         raise TypeError(f"trainer_fn must build an optimizer with a step(grads) method; got {type(optimizer).__name__}")
     grads = model.grads
-    name = getattr(trainer_fn, "__name__", type(trainer_fn).__name__)
     advice = _advice(f"the optimizer that trainer_fn ({name}) builds", hyperparams)
     return _fit(lambda: step_fn(grads), model, data_iter, num_epochs, plot, "train_concise_ch11", advice)

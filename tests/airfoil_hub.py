@@ -8,6 +8,7 @@ import hashlib
 import http.server
 import socket
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,8 @@ import numpy as np
 from d2lmini import data
 
 NAME = "airfoil_self_noise.dat"
-PROXY_VARS = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY")
+PROXY_VARS = ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+              "no_proxy", "NO_PROXY")
 
 
 def synthetic_airfoil() -> bytes:
@@ -30,29 +32,27 @@ PAYLOAD_SHA = hashlib.sha256(PAYLOAD).hexdigest()
 
 
 class Server:
-    """Serves registered byte strings; a route may cut the connection short or run a hook mid-response."""
+    """Serves registered responses and records every path it is asked for (in ``requests``).
+
+    A route is a function that writes the response on the request handler; :meth:`serve`,
+    :meth:`serve_endless` and :meth:`serve_drip` register the usual ones.
+    """
 
     def __init__(self):
-        self.routes = {}
+        self.routes, self.requests = {}, []
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
+                outer.requests.append(self.path)
                 route = outer.routes.get(self.path)
                 if route is None:
                     self.send_error(404)
                     return
-                body, declared, hook = route
-                self.send_response(200)
-                self.send_header("Content-Length", str(declared))
-                self.end_headers()
-                half = len(body) // 2
-                self.wfile.write(body[:half])
-                self.wfile.flush()
-                if hook:
-                    hook()
-                self.wfile.write(body[half:])
-                self.wfile.flush()
+                try:
+                    route(self)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up, as it should
+                    pass
                 self.close_connection = True
 
             def log_message(self, *args):
@@ -66,8 +66,51 @@ class Server:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}{path}"
 
     def serve(self, path, body, declared=None, hook=None):
-        """Answer GET ``path`` with ``body``, announcing ``declared`` bytes (default: all of them)."""
-        self.routes[path] = (body, len(body) if declared is None else declared, hook)
+        """Answer GET ``path`` with ``body``, announcing ``declared`` bytes (default: all of them).
+
+        ``hook()`` runs when half of the body has been sent.
+        """
+
+        def route(handler):
+            handler.send_response(200)
+            handler.send_header("Content-Length", str(len(body) if declared is None else declared))
+            handler.end_headers()
+            half = len(body) // 2
+            handler.wfile.write(body[:half])
+            handler.wfile.flush()
+            if hook:
+                hook()
+            handler.wfile.write(body[half:])
+            handler.wfile.flush()
+
+        self.routes[path] = route
+        return self.url(path)
+
+    def serve_endless(self, path, chunk=b"0.0\t" * 16384):
+        """Answer GET ``path`` with a body that never ends and announces no length."""
+
+        def route(handler):
+            handler.send_response(200)
+            handler.end_headers()
+            while True:
+                handler.wfile.write(chunk)
+
+        self.routes[path] = route
+        return self.url(path)
+
+    def serve_drip(self, path, body, interval):
+        """Answer GET ``path`` with ``body``, one byte every ``interval`` seconds."""
+
+        def route(handler):
+            handler.send_response(200)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            for i in range(len(body)):
+                handler.wfile.write(body[i:i + 1])
+                handler.wfile.flush()
+                time.sleep(interval)
+
+        self.routes[path] = route
         return self.url(path)
 
     def close(self):

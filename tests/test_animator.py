@@ -12,12 +12,6 @@ import d2lmini as d2l
 from d2lmini import animator as animator_module
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def test_outside_a_kernel_it_prints_nothing_and_reuses_one_figure_and_its_lines(capsys):
     before = len(plt.get_fignums())
     anim = d2l.Animator(xlabel="epoch", ylabel="loss", legend=["train", "test"])
@@ -155,3 +149,30 @@ def test_importing_and_training_imports_neither_ipython_nor_widgets(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"MPLBACKEND": "Agg", "PATH": "/usr/bin:/bin"}, cwd=tmp_path).stdout
     assert out.splitlines()[-1] == "[]"
+
+
+def test_checking_the_formats_leaves_the_colour_cycle_where_it_starts():
+    anim = d2l.Animator(fmts=("-", "--", ":"))
+    anim.add(0, [1.0, 2.0, 3.0])
+    _, ax = plt.subplots()
+    expected = [ax.plot([], [], fmt)[0].get_color() for fmt in ("-", "--", ":")]
+    assert [line.get_color() for line in anim.lines] == expected
+    assert [line.get_linestyle() for line in anim.lines] == ["-", "--", ":"]
+
+
+def test_close_drops_a_pending_display(fake_kernel):
+    shell, log = fake_kernel
+    anim = d2l.Animator(min_interval=3600.0)
+    anim.add(0, 1.0)
+    anim.add(1, 0.5)  # pending, waiting for the cell's end
+    anim.close()
+    assert shell.callbacks == []
+    shell.end_cell()
+    assert [kind for kind, _ in log] == ["display"]
+
+
+def test_close_outside_a_kernel_makes_pyplot_forget_the_figure():
+    anim = d2l.Animator()
+    assert anim.fig.number in plt.get_fignums()
+    anim.close()
+    assert anim.fig.number not in plt.get_fignums()

@@ -1,17 +1,21 @@
 """get_data_ch11 and its download: a local HTTP server on 127.0.0.1 stands in for d2l's data hub.
 
-Bad inputs and failed downloads (what is raised, and that the cache is left clean) are in
-test_bad_inputs.py; this file checks what happens when everything is right.
+Bad inputs and failed downloads through get_data_ch11 (what is raised, and that the cache
+is left clean) are in test_bad_inputs.py; this file checks what happens when everything
+is right, and the limits and housekeeping of fetch itself.
 """
 
+import hashlib
 import os
+import stat
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import d2lmini as d2l
-from airfoil_hub import NAME, PAYLOAD, PAYLOAD_SHA, PROXY_VARS, Server, listing
+from airfoil_hub import NAME, PAYLOAD, PAYLOAD_SHA, PROXY_VARS, Server, closed_port_url, listing
 from d2lmini import data
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,15 +66,128 @@ def test_fetch_downloads_verifies_and_leaves_only_the_file(server, tmp_path):
     assert listing(tmp_path) == [NAME]
 
 
-def test_the_file_appears_only_after_the_download_is_verified(server, tmp_path):
-    seen_mid_download = []
-    hook = lambda: seen_mid_download.append((listing(tmp_path), (tmp_path / NAME).exists()))  # noqa: E731
-    url = server.serve(f"/{NAME}", PAYLOAD, hook=hook)
+def test_nothing_is_written_until_the_download_is_verified_then_it_is_renamed_into_place(server, tmp_path,
+                                                                                          monkeypatch):
+    seen_mid_download, replaced = [], []
+    url = server.serve(f"/{NAME}", PAYLOAD, hook=lambda: seen_mid_download.append(listing(tmp_path)))
+    real_replace = os.replace
+
+    def replace(src, dst):
+        replaced.append((Path(src).name, Path(src).read_bytes() == PAYLOAD, Path(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
     data.fetch(url, tmp_path, PAYLOAD_SHA)
-    [(names, final_exists)] = seen_mid_download
-    assert not final_exists
-    assert len(names) == 1 and names[0].endswith(".part")  # the bytes go to a temporary file in the same dir
+    assert seen_mid_download == [[]]  # half the bytes have arrived: no file yet, not even a partial one
+    [(temporary, complete, target)] = replaced  # then a temporary file in the same directory is renamed
+    assert temporary.startswith(f".{NAME}.") and temporary.endswith(".part") and complete and target == tmp_path / NAME
     assert listing(tmp_path) == [NAME]
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_downloaded_file_gets_the_permissions_the_umask_allows(server, tmp_path, umask, mode):
+    """A shared D2LMINI_DATA_DIR works for every user whose umask lets others read new files."""
+    url = server.serve(f"/{NAME}", PAYLOAD)
+    old = os.umask(umask)
+    try:
+        path = data.fetch(url, tmp_path, PAYLOAD_SHA)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+def test_an_upper_case_hash_is_the_same_hash(server, tmp_path):
+    url = server.serve(f"/{NAME}", PAYLOAD)
+    assert data.fetch(url, tmp_path, PAYLOAD_SHA.upper()).read_bytes() == PAYLOAD  # downloaded and verified
+    assert data.fetch(url, tmp_path, PAYLOAD_SHA.upper()) == tmp_path / NAME  # the cached copy counts as good
+    assert server.requests == [f"/{NAME}"]
+
+
+@pytest.mark.parametrize("sha256", ["abc", PAYLOAD_SHA + "0", PAYLOAD_SHA[:-1] + "g", None])
+def test_a_malformed_hash_is_rejected_before_anything_happens(server, tmp_path, sha256):
+    url = server.serve(f"/{NAME}", PAYLOAD)
+    with pytest.raises(ValueError, match="sha256.*64 hexadecimal"):
+        data.fetch(url, tmp_path, sha256)
+    assert server.requests == [] and listing(tmp_path) == []
+
+
+def test_a_drip_fed_download_stops_at_its_deadline(server, tmp_path):
+    """One byte every 20 ms would take 20 minutes; each read is quick, so only the overall deadline stops it."""
+    url = server.serve_drip(f"/{NAME}", PAYLOAD, interval=0.02)
+    start = time.monotonic()
+    with pytest.raises(data.DownloadError, match=r"deadline of 0\.5 s"):
+        data.fetch(url, tmp_path, PAYLOAD_SHA, timeout=5.0, deadline=0.5)
+    assert time.monotonic() - start < 3.0
+    assert listing(tmp_path) == []
+
+
+def test_an_endless_body_stops_at_the_size_cap(server, tmp_path):
+    url = server.serve_endless(f"/{NAME}")
+    with pytest.raises(data.DownloadError, match="more than the limit of 100000 bytes"):
+        data.fetch(url, tmp_path, PAYLOAD_SHA, max_bytes=100_000)
+    assert listing(tmp_path) == []
+
+
+def age(path, seconds):
+    stamp = time.time() - seconds
+    os.utime(path, (stamp, stamp), follow_symlinks=False)
+
+
+def test_old_partial_files_of_killed_downloads_are_removed_and_nothing_else(server, tmp_path):
+    url = server.serve(f"/{NAME}", PAYLOAD)
+    orphan = tmp_path / f".{NAME}.0123456789abcdef.part"
+    recent = tmp_path / f".{NAME}.fedcba9876543210.part"  # another process may be writing it right now
+    other = tmp_path / ".other.dat.0123456789abcdef.part"  # another file's partial download
+    odd = tmp_path / f".{NAME}.not-our-name.part"
+    folder = tmp_path / f".{NAME}.aaaaaaaaaaaaaaaa.part"  # a directory, not a file
+    link = tmp_path / f".{NAME}.bbbbbbbbbbbbbbbb.part"  # a link: never followed, never removed
+    target = tmp_path / "precious.txt"
+    for path in (orphan, recent, other, odd, target):
+        path.write_bytes(b"x")
+    folder.mkdir()
+    link.symlink_to(target)
+    for path in (orphan, other, odd, folder, link):
+        age(path, data.ORPHAN_AGE + 60)
+    data.fetch(url, tmp_path, PAYLOAD_SHA)
+    assert listing(tmp_path) == sorted(p.name for p in (recent, other, odd, folder, link, target, tmp_path / NAME))
+    assert target.read_bytes() == b"x"
+
+
+def test_an_orphan_is_removed_even_when_the_cached_file_is_good(tmp_path):
+    (tmp_path / NAME).write_bytes(PAYLOAD)
+    orphan = tmp_path / f".{NAME}.0123456789abcdef.part"
+    orphan.write_bytes(PAYLOAD[:10])
+    age(orphan, data.ORPHAN_AGE + 1)
+    data.fetch(closed_port_url(), tmp_path, PAYLOAD_SHA)
+    assert listing(tmp_path) == [NAME]
+
+
+def test_the_bytes_that_were_hashed_are_the_bytes_that_are_parsed(synthetic_hub, tmp_path, monkeypatch):
+    """Someone rewrites the cached file right after its hash was checked: the data still come from the checked bytes."""
+    monkeypatch.setenv(data.ENV_VAR, str(tmp_path))
+    path = tmp_path / NAME
+    path.write_bytes(PAYLOAD)
+    real_sha256 = hashlib.sha256
+
+    class RewrittenOnceHashed:
+        """A SHA-256 whose hexdigest() call is followed by a rewrite of the cached file."""
+
+        def __init__(self, body=b""):
+            self.digest = real_sha256(body)
+
+        def update(self, chunk):
+            self.digest.update(chunk)
+
+        def hexdigest(self):
+            value = self.digest.hexdigest()
+            path.write_bytes(PAYLOAD.replace(b"\t", b"\t9", 30))  # still 1503 rows of 6 numbers, but other ones
+            return value
+
+    monkeypatch.setattr(data.hashlib, "sha256", RewrittenOnceHashed)
+    data_iter, _ = d2l.get_data_ch11(n=1503, batch_size=1)
+    raw = np.array([[float(v) for v in line.split(b"\t")] for line in PAYLOAD.splitlines()])
+    X, y = _expected(raw, 1503)
+    assert np.array_equal(data_iter.features, X) and np.array_equal(data_iter.labels, y)
 
 
 def test_a_truncated_cached_file_is_not_used_but_replaced_by_a_verified_download(server, tmp_path):
@@ -114,9 +231,9 @@ def test_a_valid_file_in_a_read_only_directory_is_used_without_writing(tmp_path,
     def forbidden(*args, **kwargs):
         raise AssertionError("a verified file must be used as it is: no download, no temporary file")
 
-    # Even as root (for whom chmod does not stop writes) any write attempt fails the test.
-    monkeypatch.setattr("urllib.request.urlopen", forbidden)
-    monkeypatch.setattr("tempfile.mkstemp", forbidden)
+    # Even as root (for whom chmod does not stop writes) any download or write attempt fails the test.
+    monkeypatch.setattr("urllib.request.OpenerDirector.open", forbidden)
+    monkeypatch.setattr(data, "_save", forbidden)
     try:
         data_iter, feature_dim = d2l.get_data_ch11(batch_size=5, n=20)
         assert (feature_dim, len(data_iter)) == (5, 4)

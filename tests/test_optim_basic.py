@@ -49,3 +49,30 @@ def test_a_zero_gradient_leaves_a_fresh_coordinate_in_place():
     assert w.tolist() == [1.0, 1.0 - 0.5 * 2.0 / (2.0 + 1e-10)]
 
 
+
+
+@pytest.mark.parametrize("cls", [optim.SGD, optim.Adagrad])
+def test_views_of_one_array_that_do_not_overlap_are_separate_parameters(cls):
+    """train_ch11 keeps w and b as views of one vector; only overlapping memory is refused."""
+    theta = np.zeros(4)
+    w, b = theta[:3], theta[3:]
+    cls([w, b], lr=0.1).step([np.ones(3), np.full(1, 2.0)])
+    assert (theta[:3] < 0).all() and theta[3] < theta[0]
+
+
+def test_eps_zero_is_fine_while_every_coordinate_has_seen_a_gradient():
+    w = np.array([1.0, 1.0])
+    opt = optim.Adagrad([w], lr=0.5, eps=0.0)
+    opt.step([np.array([2.0, -4.0])])
+    opt.step([np.array([0.0, 0.0])])  # a zero gradient now divides 0 by a positive sum: no step
+    assert w.tolist() == [0.5, 1.5]
+
+
+def test_a_rejected_step_is_not_counted():
+    """After a NaN gradient is refused, the next good step is step 1 of lr_decay's schedule."""
+    w = np.array([1.0])
+    opt = optim.Adagrad([w], lr=1.0, lr_decay=1.0)
+    with pytest.raises(ValueError, match=r"grads\[0\].*finite"):
+        opt.step([np.array([math.nan])])
+    opt.step([np.array([3.0])])
+    assert opt.steps == 1 and w[0] == pytest.approx(0.0, abs=1e-9)  # lr_1 = 1, so w moves by g/|g| = 1

@@ -17,6 +17,7 @@ CASES = {
     "weight_decay": {"lr": 0.1, "weight_decay": 0.3},
     "initial_accumulator_value": {"lr": 0.1, "initial_accumulator_value": 0.8},
     "eps": {"lr": 0.1, "eps": 0.5},
+    "eps zero, as in the concise chapter": {"lr": 0.1, "eps": 0.0, "initial_accumulator_value": 1e-6},
     "all at once": {"lr": 0.3, "lr_decay": 0.01, "weight_decay": 0.02, "initial_accumulator_value": 0.1, "eps": 1e-3},
 }
 
@@ -71,3 +72,26 @@ def test_the_parameters_really_moved():
     worst, (w, b), *_ = run_both(CASES["all at once"])
     rng = np.random.default_rng(42)
     assert np.abs(w - rng.normal(size=(5, 1))).max() > 0.1
+
+
+def test_where_we_refuse_torch_would_apply_the_step():
+    """The cases d2lmini rejects before anything changes; torch either warns and updates twice, or poisons."""
+    p = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    with pytest.warns(UserWarning, match="duplicate parameters"):
+        twice = torch.optim.Adagrad([p, p], lr=0.1)
+    p.grad = torch.ones(2, dtype=torch.float64)
+    twice.step()
+    assert p.detach().numpy() == pytest.approx(-0.1 - 0.1 / np.sqrt(2), abs=1e-9)  # one gradient, two updates
+    with pytest.raises(ValueError, match="shares memory"):
+        w = np.zeros(2)
+        optim.Adagrad([w, w], lr=0.1)
+
+    q = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    poisoned = torch.optim.Adagrad([q], lr=0.1, eps=0.0)
+    q.grad = torch.tensor([0.0, 1.0], dtype=torch.float64)
+    poisoned.step()
+    assert torch.isnan(q).tolist() == [True, False]  # 0/0
+    w = np.zeros(2)
+    with pytest.raises(ValueError, match="0/0"):
+        optim.Adagrad([w], lr=0.1, eps=0.0).step([np.array([0.0, 1.0])])
+    assert w.tolist() == [0.0, 0.0]

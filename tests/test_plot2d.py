@@ -9,15 +9,9 @@ import pytest
 from matplotlib.axes import Axes
 
 import d2lmini as d2l
-from d2lmini.plot2d import DRAW_LIMIT
+from d2lmini.divergence import DIVERGENCE_BOUND
 
 D2L_BOX = (-5.5, 1.0, -3.0, 1.0)  # d2l's fixed view: x1 in [-5.5, 1], x2 in [-3, 1]
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
 
 
 def trace_line(ax):
@@ -104,12 +98,12 @@ def test_gd_diverging_to_overflow_draws_without_warnings(steps, capsys):
     assert abs(x2[645]) > 1e308 or not np.isfinite(x2[645])  # the run really reaches overflow
     ax = draw_strictly(f, points)
     assert isinstance(ax, Axes)
-    drawable = [p for p in points if max(abs(p[0]), abs(p[1])) <= DRAW_LIMIT]
+    drawable = [p for p in points if max(abs(p[0]), abs(p[1])) <= DIVERGENCE_BOUND]
     assert_view_holds(ax, drawable)
-    assert max(map(abs, (*ax.get_xlim(), *ax.get_ylim()))) < 2 * DRAW_LIMIT
+    assert max(map(abs, (*ax.get_xlim(), *ax.get_ylim()))) < 2 * DIVERGENCE_BOUND
 
 
-def test_a_readers_times_ten_trainer_draws_without_warnings_and_keeps_the_drawable_points(capsys):
+def test_a_readers_times_ten_trainer_draws_without_warnings_and_keeps_the_points_that_have_not_diverged(capsys):
     """x ← 10 x from (-5, -2): the points (-5·10^k, -2·10^k), infinite from k = 309 on."""
     with pytest.warns(d2l.DivergenceWarning):
         points = d2l.train_2d(lambda x1, x2, s1, s2: (10 * x1, 10 * x2, s1, s2), steps=400)
@@ -118,18 +112,34 @@ def test_a_readers_times_ten_trainer_draws_without_warnings_and_keeps_the_drawab
     assert isinstance(ax, Axes)
     drawn = trace_line(ax)
     kept = np.isfinite(drawn).all(axis=1)
-    # |x1| = 5·10^k <= 1e150 for k <= 149, and so is |x2| = 2·10^k: rows 0..149 are drawn, the rest are gaps.
-    assert np.flatnonzero(kept).tolist() == list(range(150))
-    expected = np.array([(-5 * 10.0 ** k, -2 * 10.0 ** k) for k in range(150)])
+    # |x1| = 5·10^k <= 1e6 for k <= 5, and so is |x2| = 2·10^k: rows 0..5 are drawn, the rest are gaps.
+    assert np.flatnonzero(kept).tolist() == list(range(6))
+    expected = np.array([(-5 * 10.0 ** k, -2 * 10.0 ** k) for k in range(6)])
     assert np.allclose(drawn[kept], expected, rtol=1e-12, atol=0)
     assert_view_holds(ax, drawn[kept])
-    assert max(map(abs, (*ax.get_xlim(), *ax.get_ylim()))) < 2 * DRAW_LIMIT
+    assert max(map(abs, (*ax.get_xlim(), *ax.get_ylim()))) < 2 * DIVERGENCE_BOUND
 
 
-def test_points_at_the_limit_are_drawn_and_points_beyond_it_are_not(capsys):
-    points = [(-5.0, -2.0), (DRAW_LIMIT, -DRAW_LIMIT), (-5.0, 2.0 * DRAW_LIMIT), (math.nan, 0.0), (0.0, 0.0)]
-    ax = draw_strictly(lambda x1, x2: x1 ** 4 + x2 ** 4, points)  # f overflows over most of the view
+def test_points_at_the_bound_are_drawn_and_points_beyond_it_are_not(capsys):
+    points = [(-5.0, -2.0), (DIVERGENCE_BOUND, -DIVERGENCE_BOUND), (-5.0, 2.0 * DIVERGENCE_BOUND), (math.nan, 0.0),
+              (0.0, 0.0)]
+    ax = draw_strictly(lambda x1, x2: x1 ** 4 + x2 ** 4, points)
     drawn = trace_line(ax)
     assert np.isnan(drawn[[2, 3]]).all()
     assert drawn[[0, 1, 4]].tolist() == [list(points[i]) for i in (0, 1, 4)]
     assert_view_holds(ax, [points[i] for i in (0, 1, 4)])
+
+
+def test_integer_points_are_drawn_as_numbers(capsys):
+    ax = draw_strictly(d2l.RotatedQuadratic(0), [(-5, -2), (0, 0)])
+    assert trace_line(ax).tolist() == [[-5.0, -2.0], [0.0, 0.0]]
+
+
+# --- bad arguments: nothing is drawn ------------------------------------------------------------
+
+
+def test_an_f_that_fails_on_arrays_leaves_the_given_axes_untouched():
+    fig, ax = plt.subplots()
+    with pytest.raises(TypeError, match="f must accept numpy arrays"):
+        d2l.show_trace_2d(lambda x1, x2: math.hypot(x1, x2), [(0.0, 0.0)], ax=ax)
+    assert not ax.get_lines() and not ax.collections and plt.get_fignums() == [fig.number]

@@ -4,40 +4,20 @@ import os
 import re
 from pathlib import Path
 
+import warnings
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 import d2lmini as d2l
+from book_trainers import adagrad, init_adagrad_states, linear_data, sgd
 from d2lmini import data
 from d2lmini import timer as timer_module
-from d2lmini.data import DataIter
 from d2lmini.train import EVAL_EVERY, INIT_SEED, INIT_STD
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 LINE = re.compile(r"^loss: (\d+\.\d{3}), (\d+\.\d{3}) sec/epoch$")
-
-
-def linear_data(n=400, d=5, batch_size=10, noise=0.5, seed=1):
-    """Seeded examples y = x·w* + b* + noise, served by the same iterator get_data_ch11 returns."""
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, d))
-    y = X @ rng.normal(size=d) + 0.3 + noise * rng.normal(size=n)
-    return DataIter(X, y, batch_size)
-
-
-def init_adagrad_states(feature_dim):
-    return np.zeros((feature_dim, 1)), np.zeros(1)
-
-
-def adagrad(params, grads, states, hyperparams):
-    for p, g, s in zip(params, grads, states):
-        s += g * g
-        p -= hyperparams["lr"] * g / np.sqrt(s + 1e-6)
-
-
-def sgd(params, grads, states, hyperparams):
-    for p, g in zip(params, grads):
-        p -= hyperparams["lr"] * g
 
 
 class Recorder:
@@ -49,14 +29,6 @@ class Recorder:
     def __call__(self, params, grads, states, hyperparams):
         self.calls.append(([p.copy() for p in params], [g.copy() for g in grads]))
         sgd(params, grads, states, hyperparams)
-
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
 
 
 @pytest.fixture
@@ -241,12 +213,60 @@ def test_adagrad_on_the_real_data_ends_where_d2l_reports(real_airfoil, capsys):
     assert 0.240 <= concise[-1] <= 0.247
 
 
+# --- training that stops midway --------------------------------------------------------------
+
+
+class Interrupting:
+    """The book's Adagrad, until its call number ``at``: there it raises ``error`` (after updating the states)."""
+
+    def __init__(self, at, error=KeyboardInterrupt):
+        self.at, self.error, self.calls = at, error, 0
+
+    def __call__(self, params, grads, states, hyperparams):
+        adagrad(params, grads, states, hyperparams)
+        self.calls += 1
+        if self.calls == self.at:
+            raise self.error()
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, SystemExit, RuntimeError])
+def test_interrupted_training_puts_the_states_back_and_a_rerun_prints_the_same_loss(error, capsys):
+    """Ctrl-C in the middle of a cell, then the cell is run again: the reader must see the first run's loss."""
+    data_iter = linear_data()
+    states = init_adagrad_states(5)
+    fresh = d2l.train_ch11(adagrad, init_adagrad_states(5), {"lr": 0.1}, data_iter, 5, plot=False)[1]
+    with pytest.raises(error):
+        d2l.train_ch11(Interrupting(at=57, error=error), states, {"lr": 0.1}, data_iter, 5, plot=False)
+    assert not states[0].any() and not states[1].any()  # as they were: zeros
+    assert d2l.train_ch11(adagrad, states, {"lr": 0.1}, data_iter, 5, plot=False)[1] == fresh
+
+
+class InterruptingOptimizer(d2l.optim.Adagrad):
+    def step(self, grads):
+        if self.steps == 3:
+            raise KeyboardInterrupt
+        super().step(grads)
+
+
+def test_failed_and_interrupted_runs_close_their_figures():
+    """After many failed cells matplotlib would warn about more than 20 open figures; no figure is left open."""
+    data_iter = linear_data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's "More than 20 figures have been opened" is a RuntimeWarning
+        for _ in range(plt.rcParams["figure.max_open_warning"] + 1):
+            with pytest.raises(KeyboardInterrupt):
+                d2l.train_ch11(Interrupting(at=3), init_adagrad_states(5), {"lr": 0.1}, data_iter, 5)
+            with pytest.raises(KeyboardInterrupt):
+                d2l.train_concise_ch11(InterruptingOptimizer, {"lr": 0.1}, data_iter)
+            with pytest.raises(ValueError, match="hyperparams"):
+                d2l.train_ch11(adagrad, init_adagrad_states(5), {"learning_rate": 0.1}, data_iter, 5)
+    assert plt.get_fignums() == []
+
+
 # --- the live plot ----------------------------------------------------------------------------
 
 
 def test_plot_false_creates_no_figure_and_changes_nothing_else(capsys):
-    import matplotlib.pyplot as plt
-
     data_iter = linear_data()
     with_plot = d2l.train_ch11(adagrad, init_adagrad_states(5), {"lr": 0.1}, data_iter, 5)[1]
     figures = len(plt.get_fignums())

@@ -1,4 +1,4 @@
-"""Visit every built page in headless Chromium: nothing off-site, no console errors.
+"""Visit every built page in headless Chromium: nothing off-site, no typesetting script, no console errors.
 
 Every request and console message of every page is recorded in
 ``tests/artifacts/crawl-<scheme>.json``. The book is crawled twice: served
@@ -18,7 +18,13 @@ from urllib.parse import urlsplit
 import pytest
 
 LOCAL_SCHEMES = {"data", "blob", "about"}
-SETTLE_MS = 400  # after the network is idle, for timers that MathJax and the theme start
+SETTLE_MS = 400  # after the network is idle, for timers that the theme starts
+# Math is typeset when the book is built; no page may fetch a typesetting script.
+TYPESETTING = re.compile(r"mathjax|tex-(?:chtml|svg|mml)|katex(?:\.min)?\.js|auto-render", re.IGNORECASE)
+
+
+def _typesetting(record: dict) -> list[str]:
+    return [url for url in record["requests"] if TYPESETTING.search(urlsplit(url).path)]
 
 
 def built_pages(book_dir: Path) -> list[str]:
@@ -106,9 +112,9 @@ def test_every_page_loads_nothing_off_site_and_logs_no_error(
     assert len(records) == len(pages)
     assert all(r["requests"] for r in records), "a page made no request at all: the crawl did not load it"
     problems = {
-        r["page"]: r["off_site"] + r["failed"] + r["errors"]
+        r["page"]: r["off_site"] + r["failed"] + r["errors"] + [f"typesetting script: {u}" for u in _typesetting(r)]
         for r in records
-        if r["off_site"] or r["failed"] or r["errors"]
+        if r["off_site"] or r["failed"] or r["errors"] or _typesetting(r)
     }
     assert not problems, json.dumps(problems, indent=1)
     assert server_failures[failures_before:] == [], "the book's server answered these requests with an error"

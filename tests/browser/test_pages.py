@@ -1,0 +1,382 @@
+"""Pages drawn at once and light (issue 12), and the theme's controls still working.
+
+From the built files (deterministic):
+* no page loads a math typesetting script, and every equation is KaTeX's
+  HTML with its MathML for screen readers; no page shows raw TeX;
+* what each page references (the page, its stylesheets, scripts, figures not
+  folded away, the icon, the fonts its equations and icons use), summed from
+  the built files, is at most 1.5 MB; lazy figures sit only in folded blocks;
+* fontawesome.js is gone and the search index loads only on the search page;
+* the bibliography's labels read exactly like the citations that link to them.
+
+In Chromium, one cold load of every page, then the controls:
+* the KaTeX fonts a page fetches are exactly the ones it preloads; icons draw;
+  one search field shows, at desktop and at phone width;
+* search, the download menu, dark mode and full screen work; the page contents
+  highlight the section being read; a citation link shows its entry.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from test_crawl import built_pages
+
+CAP_BYTES = 1_500_000
+TYPESETTING = re.compile(r"mathjax|tex-(?:chtml|svg|mml)|katex(?:\.min)?\.js|auto-render|renderMathInElement", re.I)
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\[A-Za-z]{2,}|\$[^$\n]*[\\^_][^$\n]*\$")
+FOLDED = {"dropdown", "toggle", "tag_hide-output", "tag_hide-cell", "tag_remove-output"}
+FONT_URL = re.compile(r'@font-face\s*\{[^}]*?url\(([^)]+)\)')
+
+
+def _soup(book_dir: Path, rel: str) -> BeautifulSoup:
+    return BeautifulSoup((book_dir / rel).read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="module")
+def pages(book_dir) -> dict[str, BeautifulSoup]:
+    return {rel: _soup(book_dir, rel) for rel in built_pages(book_dir)}
+
+
+def _local_file(book_dir: Path, page: str, url: str) -> Path | None:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    return (book_dir / Path(page).parent / unquote(parts.path)).resolve()
+
+
+def _is_folded(tag) -> bool:
+    return any(FOLDED.intersection(parent.get("class", [])) for parent in tag.parents if parent.name)
+
+
+def test_no_page_loads_a_math_typesetting_script(pages):
+    found = {}
+    for rel, soup in pages.items():
+        hits = [s.get("src") or s.get_text()[:80] for s in soup.find_all("script")
+                if TYPESETTING.search(s.get("src", "")) or TYPESETTING.search(s.get_text())]
+        hits += [link["href"] for link in soup.find_all("link", href=True) if TYPESETTING.search(link["href"])]
+        if hits:
+            found[rel] = hits
+    assert not found, found
+
+
+def test_every_equation_is_rendered_with_mathml_for_screen_readers(pages):
+    total, broken = 0, {}
+    for rel, soup in pages.items():
+        for katex in soup.select(".katex"):
+            total += 1
+            ok = (katex.select_one(".katex-mathml math annotation[encoding='application/x-tex']")
+                  and katex.select_one(".katex-html[aria-hidden='true']"))
+            if not ok:
+                broken.setdefault(rel, []).append(str(katex)[:120])
+        errors = soup.select(".katex-error")
+        if errors:
+            broken.setdefault(rel, []).extend(e.get_text() for e in errors)
+    assert total > 300, f"only {total} equations in the book: is the math rendered at all?"
+    assert not broken, broken
+
+
+def _visible_text(soup: BeautifulSoup) -> str:
+    soup = BeautifulSoup(str(soup), "html.parser")
+    for tag in soup.select("script, style, code, pre, kbd, .katex-mathml, math, noscript"):
+        tag.decompose()
+    attributes = [tag.get(name) for tag in soup.find_all(True) for name in ("alt", "title", "aria-label")]
+    body = soup.body or soup
+    return body.get_text(" ") + "\n" + "\n".join(a for a in attributes if isinstance(a, str))
+
+
+def test_no_page_shows_raw_tex(pages):
+    found = {}
+    for rel, soup in pages.items():
+        text = _visible_text(soup)
+        hits = sorted({m.group(0)[:40] for m in RAW_TEX.finditer(text)})
+        if hits:
+            found[rel] = hits
+    assert not found, found
+
+
+def test_the_raw_tex_check_sees_tex():
+    soup = BeautifulSoup('<body><p>Let $\\eta$ be</p><img alt="x \\frac{1}{2}"><code>\\frac</code></body>', "html.parser")
+    assert RAW_TEX.findall(_visible_text(soup)) == ["$\\eta$", "\\frac"]
+
+
+def page_bytes(book_dir: Path, rel: str, soup: BeautifulSoup) -> tuple[int, int, dict[str, int]]:
+    """Bytes the page references and fetches when opened, and those of its folded figures.
+
+    Counted: the page, its stylesheets, scripts, icon, figures outside folded
+    blocks, the KaTeX fonts it preloads (its equations' fonts) and the fonts
+    of every ``@font-face`` of its stylesheets that is not KaTeX's (the
+    theme's icon font). Missing files fail the test.
+    """
+    files: dict[Path, int] = {}
+    folded = 0
+
+    def add(url: str) -> None:
+        path = _local_file(book_dir, rel, url)
+        if path is not None:
+            assert path.is_file(), f"{rel} references {url}, which is not in the build"
+            files[path] = path.stat().st_size
+
+    add(Path(rel).name)
+    for link in soup.find_all("link", href=True):
+        if {"stylesheet", "icon", "preload"} & set(link.get("rel", [])):
+            add(link["href"])
+    for script in soup.find_all("script", src=True):
+        add(script["src"])
+    for img in soup.find_all("img", src=True):
+        if img.get("loading") == "lazy" and _is_folded(img):
+            path = _local_file(book_dir, rel, img["src"])
+            folded += path.stat().st_size if path else 0
+        else:
+            add(img["src"])
+    for script in soup.find_all("script", src=False):
+        match = re.search(r'for \(const href of (\[[^\]]*\])', script.get_text())
+        if match:  # katex_math's font preloads
+            for href in json.loads(match.group(1)):
+                add(href)
+    for sheet in [p for p in files if p.suffix == ".css"]:
+        for url in FONT_URL.findall(sheet.read_text(encoding="utf-8")):
+            url = url.strip("'\"")
+            if "KaTeX_" not in url:
+                font = (sheet.parent / url).resolve()
+                assert font.is_file(), f"{sheet.name} names the font {url}, which is not in the build"
+                files[font] = font.stat().st_size
+    total = sum(files.values())
+    return total, folded, {p.relative_to(book_dir).as_posix(): n for p, n in files.items()}
+
+
+def test_every_page_references_at_most_1_5_mb(pages, book_dir, artifacts):
+    report, over = {}, {}
+    for rel, soup in pages.items():
+        total, folded, files = page_bytes(book_dir, rel, soup)
+        report[rel] = {"bytes": total, "folded_figures": folded, "files": files}
+        if total > CAP_BYTES:
+            biggest = sorted(files.items(), key=lambda kv: -kv[1])[:5]
+            over[rel] = f"{total / 1e6:.2f} MB; biggest: {biggest}"
+    (artifacts / "page-bytes.json").write_text(json.dumps(report, indent=1))
+    print("\n".join(f"{rel}: {r['bytes'] / 1e6:.2f} MB (+{r['folded_figures'] / 1e6:.2f} MB folded)"
+                    for rel, r in report.items()))
+    assert not over, over
+
+
+def test_lazy_figures_are_only_in_folded_blocks(pages):
+    eager_looking = {rel: [img["src"] for img in soup.find_all("img", loading="lazy") if not _is_folded(img)]
+                     for rel, soup in pages.items()}
+    assert not {rel: srcs for rel, srcs in eager_looking.items() if srcs}
+    assert any(soup.find_all("img", loading="lazy") for soup in pages.values()), "no folded figure is lazy"
+
+
+def test_fontawesome_js_is_gone_and_the_search_index_loads_only_for_search(pages, book_dir):
+    assert not (book_dir / "_static" / "scripts" / "fontawesome.js").exists()
+    for rel, soup in pages.items():
+        sources = [s["src"] for s in soup.find_all("script", src=True)]
+        assert not any("fontawesome" in s for s in sources), rel
+        assert any("searchindex.js" in s for s in sources) == (rel == "search.html"), (rel, sources)
+
+
+def test_bibliography_labels_read_like_the_citations(pages):
+    bibliography = pages["chapters/bibliography.html"]
+    labels = {
+        entry["id"]: entry.select_one("span.label").get_text().strip("[] ")
+        for entry in bibliography.select("div.citation[id]")
+    }
+    assert labels and all(re.fullmatch(r"[^,]+, (\d{4}[a-z]?|n\.d\.)", label) for label in labels.values()), labels
+    citations = 0
+    for rel, soup in pages.items():
+        for link in soup.select('a[href*="bibliography.html#"]'):
+            target = link["href"].split("#", 1)[1]
+            assert target in labels, (rel, link["href"])
+            assert link.get_text() == labels[target], (rel, link.get_text(), labels[target])
+            citations += 1
+    assert citations >= len(labels)
+
+
+# --- in Chromium -----------------------------------------------------------------------------
+
+# Search controls of the page's frame (the search page's own form, in its content, is not one).
+VISIBLE_SEARCH = """() => Array.from(document.querySelectorAll('.search-button-field, .search-button, input[type="search"]'))
+    .filter(el => !el.closest('article, .bd-search-container'))
+    .filter(el => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+                    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('dialog:not([open])'); })
+    .length"""
+
+
+@pytest.fixture(scope="module")
+def cold_loads(browser, server, book_dir):
+    """Every page loaded once, cold, at 1280×900 and at 390×844: requests and visible search fields."""
+    results = {}
+    for rel in built_pages(book_dir):
+        record = {}
+        for name, viewport in (("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})):
+            context = browser.new_context(viewport=viewport)
+            page = context.new_page()
+            requests: list[str] = []
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(server + rel, wait_until="load")
+            page.evaluate("() => document.fonts.ready")
+            page.wait_for_load_state("networkidle")
+            record[name] = {"requests": requests, "search_fields": page.evaluate(VISIBLE_SEARCH)}
+            if name == "desktop":
+                record["preloaded"] = page.evaluate(
+                    "() => Array.from(document.querySelectorAll('link[rel=preload][as=font]')).map(l => l.href)")
+            context.close()
+        results[rel] = record
+    return results
+
+
+def test_a_page_fetches_exactly_the_katex_fonts_it_preloads(cold_loads):
+    wrong = {}
+    for rel, record in cold_loads.items():
+        fetched = sorted({u for u in record["desktop"]["requests"] if "/katex/fonts/" in u})
+        if fetched != sorted(record["preloaded"]):
+            wrong[rel] = {"fetched": fetched, "preloaded": record["preloaded"]}
+    assert not wrong, json.dumps(wrong, indent=1)
+
+
+def test_one_search_field_shows_on_desktop_and_on_phone(cold_loads):
+    counts = {rel: (r["desktop"]["search_fields"], r["phone"]["search_fields"]) for rel, r in cold_loads.items()}
+    assert all(c == (1, 1) for c in counts.values()), counts
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+def test_icons_draw(page, server):
+    """Each header icon, and an exercise box's title icon, draw something (screenshots differ without the glyph)."""
+    page.goto(server + "chapters/exercises.html")
+    page.evaluate("() => document.fonts.ready")
+    assert page.evaluate("""() => Array.from(document.fonts).some(
+        f => f.family.replace(/"/g, '') === 'Font Awesome 6 Free' && f.status === 'loaded')""")
+    targets = {
+        "download": ".dropdown-download-buttons button.dropdown-toggle",
+        "full screen": ".btn-fullscreen-button",
+        "color mode": ".theme-switch-button",
+        "search": ".search-button-field",
+        "contents": ".onthispage",
+        "exercise": ".exercise .admonition-title",
+    }
+    hide = page.add_style_tag(content="/* icons shown */")
+    for name, selector in targets.items():
+        element = page.locator(selector).first
+        hide.evaluate("s => { s.textContent = ''; }")
+        shown = element.screenshot()
+        hide.evaluate("""s => { s.textContent = '.fa, .fas, .fa-solid, [class*="fa-"], .fa-solid::before, '
+            + '.admonition-title::before, .admonition-title::after { visibility: hidden !important; }'; }""")
+        assert element.screenshot() != shown, f"the {name} icon draws nothing"
+
+
+def test_search_finds_pages(page, server):
+    page.goto(server + "index.html")
+    page.keyboard.press("Control+k")
+    field = page.locator("#pst-search-dialog input[type=search]")
+    field.wait_for(state="visible")
+    field.fill("Adagrad")
+    field.press("Enter")
+    page.wait_for_url(re.compile(r"search\.html\?q=Adagrad"))
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=20_000)
+    assert results.count() >= 3
+
+
+def test_download_menu_offers_the_notebook(page, server, book_dir):
+    page.goto(server + "chapters/algorithm.html")
+    page.locator(".dropdown-download-buttons button.dropdown-toggle").click()
+    source = page.locator(".dropdown-download-buttons .btn-download-source-button")
+    source.wait_for(state="visible")
+    href = source.get_attribute("href")
+    assert href.endswith("algorithm.ipynb")
+    response = page.request.get(urljoin(page.url, href))
+    assert response.ok and json.loads(response.body())["cells"]
+    assert page.locator(".dropdown-download-buttons .btn-download-pdf-button").is_visible()
+
+
+def test_dark_mode_switches_the_page(page, server):
+    page.goto(server + "chapters/algorithm.html")
+    background = "() => getComputedStyle(document.body).backgroundColor"
+    light = page.evaluate(background)
+    for _ in range(3):
+        if page.evaluate("document.documentElement.dataset.theme") == "dark":
+            break
+        page.locator(".theme-switch-button").click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    dark = page.evaluate(background)
+    channels = [int(c) for c in re.findall(r"\d+", dark)[:3]]
+    assert dark != light and max(channels) < 80, (light, dark)
+
+
+def test_full_screen_button_toggles_full_screen(page, server):
+    page.goto(server + "chapters/algorithm.html")
+    page.locator(".btn-fullscreen-button").click()
+    page.wait_for_function("() => document.fullscreenElement !== null")
+    page.locator(".btn-fullscreen-button").click()
+    page.wait_for_function("() => document.fullscreenElement === null")
+
+
+READ_STATE = """() => {
+    const active = Array.from(document.querySelectorAll('#book-page-toc-nav a.active')).map(a => a.hash);
+    // The section being read, found independently: what lies at the reading line, a third of the way down.
+    const article = document.querySelector('article.bd-article').getBoundingClientRect();
+    const hit = document.elementFromPoint(article.left + article.width / 2, window.innerHeight / 3);
+    const linked = new Set(Array.from(document.querySelectorAll('#book-page-toc-nav a')).map(a => a.hash.slice(1)));
+    let section = hit && hit.closest('section');
+    while (section && !linked.has(section.id)) section = section.parentElement.closest('section');
+    return [window.scrollY, active, section ? '#' + section.id : null];
+}"""
+
+
+def test_contents_highlight_the_exercise_being_read_with_solutions_open(page, server):
+    page.goto(server + "chapters/exercises.html")
+    opened = page.evaluate("""() => { const t = document.querySelectorAll('.solution.toggle-hidden button.toggle-button');
+                                      t.forEach(b => b.click()); return t.length; }""")
+    assert opened >= 6
+    settle = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+    height = page.evaluate("document.documentElement.scrollHeight")
+    positions = list(range(0, height, 650)) + list(range(height, 0, -650)) + list(range(2000, 4000, 90))
+    wrong = []
+    for y in positions:
+        page.evaluate(f"window.scrollTo(0, {y})")
+        page.evaluate(settle)
+        scroll, active, reading = page.evaluate(READ_STATE)
+        if reading is not None and active != [reading]:
+            wrong.append((scroll, active, reading))
+        if reading is None and len(active) > 1:
+            wrong.append((scroll, active, reading))
+    checked = sum(1 for y in positions)
+    assert not wrong, f"{len(wrong)} of {checked} positions highlight the wrong entry: {wrong[:5]}"
+    # Closing a solution above the reading line moves the text under it: the highlight follows.
+    page.evaluate("window.scrollTo(0, document.querySelector('#exercise-4-discs-after-diagonal-preconditioning, section[id^=exercise-4]').offsetTop + 10)")
+    page.evaluate(settle)
+    page.evaluate("() => document.querySelector('.solution button.toggle-button').click()")
+    page.evaluate(settle)
+    page.evaluate(settle)
+    scroll, active, reading = page.evaluate(READ_STATE)
+    assert active == [reading], (scroll, active, reading)
+
+
+def test_a_citation_link_shows_its_entry(page, server):
+    page.goto(server + "chapters/algorithm.html")
+    link = page.locator('a[href*="bibliography.html#cite-"]').first
+    target = link.get_attribute("href").split("#", 1)[1]
+    link.click()
+    page.wait_for_url(re.compile(r"bibliography\.html#"))
+    entry = page.locator(f"div.citation[id='{target}']")
+    other = page.locator(f"div.citation:not([id='{target}'])").first
+    color = "el => getComputedStyle(el).backgroundColor"
+    assert entry.evaluate(color) != other.evaluate(color)
+    box = entry.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= 900

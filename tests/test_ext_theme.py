@@ -1,0 +1,91 @@
+"""_ext/lean_theme.py and _ext/theme_icons.py: what pages load, and the cut-down icon font."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docutils import nodes
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "_ext"))
+
+import lean_theme  # noqa: E402
+import theme_icons  # noqa: E402
+
+HEAD = """  <!-- So that users can add custom icons -->
+  <script defer src="../_static/scripts/fontawesome.js?digest=55c26ed414f5f8a31ebb"></script>
+  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=55c26ed414f5f8a31ebb" />
+    <script src="../_static/searchtools.js"></script>
+    <script src="../searchindex.js"></script>
+    <script src="../_static/doctools.js?v=9a2dae69"></script>
+"""
+
+
+def test_without_scripts_drops_only_the_named_scripts():
+    out = lean_theme.without_scripts(HEAD, "_static/scripts/fontawesome.js", "searchindex.js")
+    assert "fontawesome.js" not in out and "searchindex.js" not in out
+    assert "searchtools.js" in out and "doctools.js" in out and "bootstrap.js" in out
+    assert lean_theme.without_scripts(HEAD) == HEAD
+
+
+def test_assets_are_linked_only_where_the_page_uses_them():
+    assets = ["sphinx-design.min.css", "design-tabs.js", "copybutton.js", "clipboard.min.js", "togglebutton.js",
+              "book.css", "adagrad-explorer.js"]
+    plain = '<p class="intro">text</p>'
+    assert lean_theme.used_assets(assets, plain) == ["book.css", "adagrad-explorer.js"]
+    rich = ('<div class="sd-card sd-tab-set"></div><div class="highlight"><pre>x</pre></div>'
+            '<div class="solution dropdown admonition"></div>')
+    assert lean_theme.used_assets(assets, rich) == assets
+    # class names that merely contain the markers do not count
+    assert lean_theme.used_assets(["togglebutton.js"], '<div class="dropdowns-list"></div>') == []
+
+
+def test_images_in_folded_blocks_are_lazy():
+    document = nodes.section()
+    folded = nodes.container(classes=["solution", "dropdown"])
+    hidden_image = nodes.image(uri="a.svg")
+    folded += nodes.paragraph("", "", hidden_image)
+    shown_image = nodes.image(uri="b.svg")
+    document += [folded, nodes.paragraph("", "", shown_image)]
+    assert lean_theme.is_folded(hidden_image) and not lean_theme.is_folded(shown_image)
+
+
+THEME_CSS = (
+    '.fa-magnifying-glass:before,.fa-search:before{content:"\\f002"}'
+    '.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}'
+    '.fa-rocket:before{content:"\\f135"}'
+    ':root{--pst-icon-bell:"\uf0f3"}'
+    '@font-face{font-display:block;font-family:Font Awesome\\ 6 Free;font-style:normal;font-weight:900;'
+    'src:url(../vendor/fontawesome/webfonts/fa-solid-900.woff2) format("woff2"),'
+    'url(../vendor/fontawesome/webfonts/fa-solid-900.ttf) format("truetype")}'
+)
+
+
+def test_icons_in_use_come_from_pages_and_scripts():
+    known = theme_icons.icon_names(THEME_CSS)
+    assert known == {"magnifying-glass", "search", "bars", "navicon", "rocket"}
+    pages = ['<i class="fa-solid fa-magnifying-glass"></i><span class="fa-lg fa-rocketship"></span>']
+    scripts = ['r.classList="fa-solid fa-bars",o.onclick=L']
+    assert theme_icons.icons_in_use(pages, scripts, known) == {"magnifying-glass", "bars"}
+
+
+def test_slim_css_keeps_used_icons_and_points_at_the_subsets():
+    css = theme_icons.slim_css(THEME_CSS, {"bars"})
+    assert ".fa-bars:before" in css and "f0c9" in css
+    assert "fa-rocket" not in css and "fa-magnifying-glass" not in css
+    assert 'src:url(../vendor/fontawesome/webfonts/fa-solid-900.book.woff) format("woff")' in css
+    assert ".woff2" not in css and ".ttf" not in css
+    assert theme_icons.characters_shown(css) == {0xF0C9, 0xF0F3}
+
+
+def test_the_subset_font_has_exactly_the_characters_shown(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    source = theme_icons.theme_static() / theme_icons.WEBFONTS / "fa-solid-900.ttf"
+    target = tmp_path / "fa-solid-900.book.woff"
+    kept = theme_icons.write_subset(source, target, {0xF002, 0xF0C9, 0x10FFFD})
+    assert kept == 2
+    font = TTFont(str(target))
+    assert font.flavor == "woff" and set(font.getBestCmap()) == {0xF002, 0xF0C9}
+    assert target.stat().st_size < 0.05 * source.stat().st_size

@@ -27,7 +27,8 @@ export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export OPENBLAS_CORETYPE ?= Haswell
 endif
 
-.PHONY: venv check-node book test unit nbval build-strict browser notebooks check-notebooks format lab clean
+.PHONY: venv check-node book test unit nbval build-strict browser notebooks check-notebooks format lab clean \
+        bundle pdf site-tests bundle-test
 
 # KaTeX renders the book's math when it is built (_ext/katex_math.py). It comes
 # from package-lock.json (exact versions), installed by `npm ci` into
@@ -56,14 +57,16 @@ venv: $(STAMP)
 
 book: check-node $(STAMP) $(NODE_STAMP)
 	$(BUILD)
+	$(SITE_FILES)
 	@echo "Open the book: file://$(CURDIR)/_build/html/index.html"
 
-test: check-node unit nbval build-strict browser
+test: check-node unit nbval build-strict browser site-tests
 
 # Two pytest-xdist workers (the machines have 2 cores); nbval keeps each
 # notebook on one worker (--dist loadscope) so its cells run in order in one kernel.
 unit: $(STAMP) $(NODE_STAMP)
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --doctest-modules d2lmini tests --ignore=tests/browser
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --doctest-modules d2lmini tests --ignore=tests/browser \
+	  --ignore=tests/test_bundle.py --ignore=tests/test_pdf.py
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadscope --nbval --nbval-current-env \
@@ -73,12 +76,39 @@ nbval: $(STAMP)
 # an earlier `make book` already printed.
 build-strict: $(STAMP) $(NODE_STAMP)
 	$(BUILD) --all
+	$(SITE_FILES)
 
 # Headless Chromium (/usr/bin/chromium) against the built book in _build/html:
 # the web explorer equals d2lmini, and no page loads anything off-site or logs an
 # error. Skips locally without chromium; fails under CI=true.
 browser: build-strict
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/browser
+
+# The files the landing page and every chapter link, written beside index.html:
+# the notebook bundle and the PDF (see README). Each is rebuilt only when its
+# inputs change (a hash of them is kept in _build/bundle and _build/pdf), so a
+# no-change `make book` stays fast. Without Chromium the PDF is skipped with a
+# message, except under CI=true.
+SITE_FILES = $(BIN)/python tools/build_bundle.py && $(BIN)/python tools/build_pdf.py --if-chromium
+
+bundle: $(STAMP)
+	$(BIN)/python tools/build_bundle.py
+
+# The whole book as one PDF, printed offline by Debian's Chromium.
+pdf: check-node $(STAMP) $(NODE_STAMP)
+	$(BIN)/python tools/build_pdf.py
+
+# The built site's bundle and PDF: contents, reproducibility, the PDF's text
+# (needs pdftotext: apt-get install poppler-utils). Skips locally without them;
+# fails under CI=true.
+site-tests: build-strict
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_bundle.py tests/test_pdf.py -m "not bundle_venv"
+
+# A reader's install: unpack the built bundle, make a fresh venv, install from
+# the bundle alone (pip's cache is reused) and run nbval on its notebooks.
+# Minutes, not seconds, so not part of `make test`; .ci/run runs it after.
+bundle-test: book
+	$(BIN)/python -m pytest -q -p no:cacheprovider -s tests/test_bundle.py -m bundle_venv
 
 # Re-execute every notebook in place after changing code or prose.
 notebooks: $(STAMP)

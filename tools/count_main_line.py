@@ -23,7 +23,7 @@ LEFT_OUT = (
     "div.math", "span.math", ".katex", ".katex-display", "math", "mjx-container",  # math
     "details", ".dropdown", ".toggle", ".solution", ".toggle-hidden",  # folded blocks
     "figcaption", "div.caption", "script", "style", ".headerlink", "noscript",
-    "[data-explorer]",
+    "[data-explorer]", ".run-it-yourself",  # the link to the notebook bundle (_ext/run_it_yourself.py)
 )
 WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d.,]*", re.UNICODE)
 

@@ -32,6 +32,7 @@ test checks. It imports neither IPython nor ipywidgets nor matplotlib.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from . import _checks
+from .divergence import DIVERGENCE_BOUND, first_divergence
 from .objectives import RotatedQuadratic
 from .steps2d import (
     ADAGRAD_EPS,
@@ -50,7 +52,7 @@ from .steps2d import (
     make_gd_2d,
     make_rmsprop_2d,
 )
-from .train2d import DIVERGENCE_BOUND, START
+from .train2d import START
 
 METHODS: tuple[str, ...] = ("gd", "adagrad", "rmsprop")
 """The explorer's methods, in the order they are drawn and listed."""
@@ -311,7 +313,7 @@ class Exploration:
     start; ``gd``, ``adagrad`` and ``rmsprop`` are short for them. ``rates[m]``
     (adaptive methods only) has shape ``(steps, 2)``: row t - 1 is
     η/√(s_t + ε) for both coordinates. ``diverged_at[m]`` is the first step at
-    which a coordinate exceeded :data:`~d2lmini.train2d.DIVERGENCE_BOUND` in
+    which a coordinate exceeded :data:`~d2lmini.divergence.DIVERGENCE_BOUND` in
     magnitude (or became non-finite), else ``None``; ``diverging[m]`` is
     :func:`is_diverging`. All three methods are run whatever ``show`` says.
     """
@@ -357,15 +359,8 @@ def explore_data(
 
 
 def diverged_at(states: np.ndarray) -> int | None:
-    """First row whose ``x1`` or ``x2`` is non-finite or exceeds the divergence bound, else ``None``.
-
-    This is :func:`~d2lmini.train2d.trajectory_2d`'s criterion.
-    """
-    xy = np.asarray(states, dtype=float)[:, :2]
-    with np.errstate(invalid="ignore"):
-        bad = ~(np.abs(xy) <= DIVERGENCE_BOUND).all(axis=1)
-    rows = np.flatnonzero(bad)
-    return int(rows[0]) if rows.size else None
+    """First row whose ``x1`` or ``x2`` has diverged (:mod:`d2lmini.divergence`), else ``None``."""
+    return first_divergence(np.asarray(states, dtype=float)[:, :2])
 
 
 def distances(states: np.ndarray) -> list[float]:
@@ -379,7 +374,7 @@ def is_diverging(states: np.ndarray) -> bool:
     With :math:`d_t` the distance to the minimum, :math:`T` the last step
     and :math:`w = \\min(W, T)` for :math:`W` = :data:`DIVERGING_WINDOW`, a
     run is diverging if a coordinate exceeded
-    :data:`~d2lmini.train2d.DIVERGENCE_BOUND` (or stopped being finite), or if
+    :data:`~d2lmini.divergence.DIVERGENCE_BOUND` (or stopped being finite), or if
 
     .. math::
 
@@ -404,7 +399,7 @@ def is_diverging(states: np.ndarray) -> bool:
         return False
     d = distances(np.asarray(states)[[0, *range(steps - w, steps + 1)]])
     start, last = d[0], d[1:]
-    growing = all(a < b for a, b in zip(last[:-1], last[1:]))
+    growing = all(a < b for a, b in itertools.pairwise(last))
     return growing and last[-1] > DIVERGING_FACTOR * max(last[0], start)
 
 
@@ -537,7 +532,7 @@ def clip_path(
     drawn again only where it comes back. ``exits`` lists
     ``(x, y, edge)`` for every segment that leaves the box, with the point on
     the edge and the edge's index in :data:`EDGES`. The polyline stops at its
-    first point beyond :data:`~d2lmini.train2d.DIVERGENCE_BOUND`: between two
+    first point beyond :data:`~d2lmini.divergence.DIVERGENCE_BOUND`: between two
     later points, both astronomically far, where a segment would cross the
     view is lost to rounding, so drawing it would show noise.
     """

@@ -238,6 +238,9 @@ def write_assets(app: Any) -> None:
 
 def setup(app: Any) -> dict[str, Any]:
     app.connect("builder-inited", _set_cache, priority=400)  # before write_assets, which reads the cache
-    app.connect("html-page-context", add_live_figures)
+    # Before other html-page-context handlers (priority 500): Sphinx puts a file
+    # added there on the page only while the context still holds its own list
+    # of files, and lean_theme replaces that list with a filtered copy.
+    app.connect("html-page-context", add_live_figures, priority=400)
     app.connect("builder-inited", write_assets)
     return {"parallel_read_safe": True, "parallel_write_safe": False}

@@ -28,7 +28,7 @@ export OPENBLAS_CORETYPE ?= Haswell
 endif
 
 .PHONY: venv check-node book test unit nbval build-strict browser notebooks check-notebooks format lab clean \
-        bundle pdf site-tests bundle-test
+        bundle pdf site-tests bundle-test audit
 
 # KaTeX renders the book's math when it is built (_ext/katex_math.py). It comes
 # from package-lock.json (exact versions), installed by `npm ci` into
@@ -79,10 +79,20 @@ build-strict: $(STAMP) $(NODE_STAMP)
 	$(SITE_FILES)
 
 # Headless Chromium (/usr/bin/chromium) against the built book in _build/html:
-# the web explorer equals d2lmini, and no page loads anything off-site or logs an
-# error. Skips locally without chromium; fails under CI=true.
+# the live figures equal d2lmini, nothing is hidden at 1280 or 390 px, and the
+# pages' controls work. Two workers, each test file on one of them (its
+# browser pages are shared fixtures). Skips locally without chromium; fails
+# under CI=true.
+BROWSER_TESTS = $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/browser
 browser: build-strict
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/browser
+	$(BROWSER_TESTS) -m "not site_audit"
+
+# Every page of the built site loaded cold: axe (WCAG 2.2 AA) in light and dark
+# mode, the offline crawl (nothing off-site, no console error, no dead link, over
+# http and file://), the fonts each page fetches and its search fields. Some two
+# minutes of page loads, so not part of `make test`; .ci/run runs it after.
+audit: build-strict
+	$(BROWSER_TESTS) -m site_audit
 
 # The files the landing page and every chapter link, written beside index.html:
 # the notebook bundle and the PDF (see README). Each is rebuilt only when its

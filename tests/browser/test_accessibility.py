@@ -13,6 +13,8 @@ import pytest
 
 from test_crawl import built_pages
 
+pytestmark = pytest.mark.site_audit  # make audit: every page, cold
+
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
 

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+pytestmark = pytest.mark.site_audit  # make audit: every page, cold
+
 LOCAL_SCHEMES = {"data", "blob", "about"}
 SETTLE_MS = 400  # after the network is idle, for timers that the theme starts
 # Math is typeset when the book is built; no page may fetch a typesetting script.

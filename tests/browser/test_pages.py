@@ -241,6 +241,7 @@ def cold_loads(browser, server, book_dir):
     return results
 
 
+@pytest.mark.site_audit
 def test_a_page_fetches_exactly_the_katex_fonts_it_preloads(cold_loads):
     wrong = {}
     for rel, record in cold_loads.items():
@@ -250,6 +251,7 @@ def test_a_page_fetches_exactly_the_katex_fonts_it_preloads(cold_loads):
     assert not wrong, json.dumps(wrong, indent=1)
 
 
+@pytest.mark.site_audit
 def test_one_search_field_shows_on_desktop_and_on_phone(cold_loads):
     counts = {rel: (r["desktop"]["search_fields"], r["phone"]["search_fields"]) for rel, r in cold_loads.items()}
     assert all(c == (1, 1) for c in counts.values()), counts

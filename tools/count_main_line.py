@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-PAGES = ("sparse-features", "preconditioning", "algorithm", "from-scratch", "concise",
+PAGES = ("sparse-features", "preconditioning", "algorithm", "from-scratch", "concise", "pytorch",
          "summary", "exercises")
 LEFT_OUT = (
     "div.cell_input", "div.cell_output", "pre", "div.highlight",  # code and outputs

@@ -28,6 +28,7 @@ from bs4 import BeautifulSoup
 
 from test_crawl import built_pages
 
+REPO = Path(__file__).resolve().parents[2]
 CAP_BYTES = 1_500_000
 TYPESETTING = re.compile(r"mathjax|tex-(?:chtml|svg|mml)|katex(?:\.min)?\.js|auto-render|renderMathInElement", re.I)
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\[A-Za-z]{2,}|\$[^$\n]*[\\^_][^$\n]*\$")
@@ -184,6 +185,22 @@ def test_fontawesome_js_is_gone_and_the_search_index_loads_only_for_search(pages
         sources = [s["src"] for s in soup.find_all("script", src=True)]
         assert not any("fontawesome" in s for s in sources), rel
         assert any("searchindex.js" in s for s in sources) == (rel == "search.html"), (rel, sources)
+
+
+def test_every_chapters_main_line_is_at_most_1200_words(book_dir):
+    """What a reader meets without opening a folded block stays short (tools/count_main_line.py counts it)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("count_main_line", REPO / "tools" / "count_main_line.py")
+    counter = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(counter)
+    words = {}
+    for name in counter.PAGES:
+        path = book_dir / "chapters" / f"{name}.html"
+        assert path.is_file(), f"{name} is not built"
+        words[name] = counter.main_line_words(path.read_text(encoding="utf-8"))
+    assert min(words.values()) > 100, words  # the counter sees the prose
+    assert max(words.values()) <= 1200, words
 
 
 def _words(text):

@@ -27,9 +27,9 @@ KEY_OUTPUT = """() => {
   return pre;
 }"""
 KAPPA_FIGURE = """() => {
+  const said = i => i.alt + ' ' + (i.closest('figure')?.textContent || '');
   const img = Array.from(document.querySelectorAll('img'))
-    .find(i => /condition number/i.test(i.alt + ' ' + (i.closest('figure')?.textContent || ''))
-               && /rotat/i.test(i.alt + ' ' + (i.closest('figure')?.textContent || '')));
+    .find(i => /condition number (?:against the rotation|of the rotated quadratic)/i.test(said(i)));
   if (!img) return null;
   img.scrollIntoView();
   return img;

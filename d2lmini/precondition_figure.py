@@ -19,7 +19,6 @@ functions, so importing this module costs nothing.
 
 from __future__ import annotations
 
-import io
 import itertools
 import math
 from typing import Any, Mapping
@@ -27,6 +26,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from . import precondition as pc
+from .figure_bytes import canvas_png, figure_svg
 from .style import COLORS
 
 BEFORE, AFTER = COLORS["reference"], COLORS["adagrad"]
@@ -168,24 +168,12 @@ class PreconditioningFigure:
 
     def png(self) -> bytes:
         """Render with Agg and encode as a lightly compressed PNG."""
-        from PIL import Image
-
-        canvas = self.figure.canvas
-        canvas.draw()
-        width, height = canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        self.figure.canvas.draw()
+        return canvas_png(self.figure.canvas)
 
     def svg(self) -> bytes:
         """The figure as SVG, with no date in it, so the same state gives the same bytes."""
-        from .style import book_style
-
-        buffer = io.BytesIO()
-        with book_style():
-            self.figure.savefig(buffer, format="svg", metadata={"Date": None})
-        return buffer.getvalue()
+        return figure_svg(self.figure)
 
 
 def describe(state: pc.Scaling) -> str:

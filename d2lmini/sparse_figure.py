@@ -20,12 +20,12 @@ ipywidgets and matplotlib are imported inside the functions.
 
 from __future__ import annotations
 
-import io
 import itertools
 from typing import Any, Mapping
 
 from . import sparse
 from . import sparse_grid as grid
+from .figure_bytes import canvas_png, figure_svg
 from .style import COLORS
 
 _root_ids = itertools.count(1)
@@ -89,24 +89,12 @@ class SparseFigure:
 
     def png(self) -> bytes:
         """Render with Agg and encode as a lightly compressed PNG."""
-        from PIL import Image
-
-        canvas = self.figure.canvas
-        canvas.draw()
-        width, height = canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        self.figure.canvas.draw()
+        return canvas_png(self.figure.canvas)
 
     def svg(self) -> bytes:
         """The figure as SVG, with no date in it, so the same state gives the same bytes."""
-        from .style import book_style
-
-        buffer = io.BytesIO()
-        with book_style():
-            self.figure.savefig(buffer, format="svg", metadata={"Date": None})
-        return buffer.getvalue()
+        return figure_svg(self.figure)
 
 
 def describe(setting: tuple[float, float, float], result: sparse.SparseResult) -> str:

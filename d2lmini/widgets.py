@@ -24,7 +24,6 @@ explorer.
 
 from __future__ import annotations
 
-import io
 import itertools
 import math
 from typing import Any
@@ -33,9 +32,10 @@ import numpy as np
 
 from . import explorer as ex
 from .explorer import DEFAULTS, METHOD_LABELS, METHODS, Exploration, Settings
-from .style import COLORS, LINESTYLES
+from .figure_bytes import canvas_png, figure_svg
 from .precondition_figure import explore_preconditioning  # noqa: F401  (the preconditioning page's figure)
 from .sparse_figure import explore_sparse  # noqa: F401  (the sparse-features page's figure)
+from .style import COLORS, LINESTYLES
 
 _MATPLOTLIB_MARKERS = {"square": "s", "circle": "o", "diamond": "D"}
 MARKERS = {name: _MATPLOTLIB_MARKERS[shape] for name, shape in ex.MARKER_SHAPES.items()}
@@ -206,8 +206,6 @@ class ExplorerFigure:
         restores it and draws only the contours, paths and rates on top
         (matplotlib's blitting), since drawing text is most of a full render.
         """
-        from PIL import Image
-
         canvas = self.figure.canvas
         key = (self.data.settings.start, self.data.settings.steps) if self.data is not None else None
         if self._background is None or self._background[0] != key:
@@ -218,20 +216,11 @@ class ExplorerFigure:
         for artist in self._dynamic:
             if artist.get_visible() and len(artist.get_xdata(orig=False)):
                 artist.axes.draw_artist(artist)
-        width, height = canvas.get_width_height()
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        return canvas_png(canvas)
 
     def svg(self) -> bytes:
         """The figure as SVG, with no date in it, so the same state gives the same bytes."""
-        from .style import book_style
-
-        buffer = io.BytesIO()
-        with book_style():
-            self.figure.savefig(buffer, format="svg", metadata={"Date": None})
-        return buffer.getvalue()
+        return figure_svg(self.figure)
 
 
 def _rate_label(value: float, _: Any = None) -> str:

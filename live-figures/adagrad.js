@@ -485,22 +485,10 @@
       C.METHODS.forEach(function (m) { rows[m].box.checked = s.show.indexOf(m) >= 0; });
     }
 
-    reset.addEventListener("click", function () {
-      setAll(defaults);
-      drawnKey = settingsKey(read());
-      update(false);
-      if (ownsHash) LF.writeHash(null, true);
-    });
-
-    if (ownsHash) {
-      window.addEventListener("hashchange", function () {
-        var h = LF.readHash();
-        if (!h) return;
-        setAll(applyText(C, current, h));
-        drawnKey = settingsKey(read());
-        update(false);
-      });
-    }
+    function showSettings(s) { setAll(s); drawnKey = settingsKey(read()); update(false); }
+    LF.resetAndFollowHash(reset, ownsHash,
+      function () { showSettings(defaults); },
+      function (h) { showSettings(applyText(C, current, h)); });
 
     // Moving the start: drag (mouse, pen or touch; snapped to START_STEP) or arrow keys.
     var inverse = Math.round(1 / C.START_STEP);

@@ -544,6 +544,22 @@
     timer = setTimeout(flushHash, delay);
   }
 
+  /* The Reset button and, for the figure that owns the URL hash, the hash:
+   * Reset calls toDefaults() and then clears the hash at once; a new hash of
+   * settings (the reader edits it, or follows a link on the same page) is
+   * passed to fromHash(settings). */
+  function resetAndFollowHash(reset, ownsHash, toDefaults, fromHash) {
+    reset.addEventListener("click", function () {
+      toDefaults();
+      if (ownsHash) writeHash(null, true);
+    });
+    if (!ownsHash) return;
+    window.addEventListener("hashchange", function () {
+      var settings = readHash();
+      if (settings) fromHash(settings);
+    });
+  }
+
   // ---- layout isolation ----------------------------------------------------------------
 
   /* Make root a relayout boundary: contain: strict, with its height kept
@@ -598,7 +614,8 @@
     clipSegment: clipSegment, clip: clip, clamp: clamp, inside: inside,
     controlRow: controlRow, slider: slider, numberBox: numberBox, notchSlider: notchSlider, nearestNotch: nearestNotch,
     gridSlider: gridSlider,
-    readHash: readHash, writeHash: writeHash, hashText: hashText, isolate: isolate,
+    readHash: readHash, writeHash: writeHash, hashText: hashText, resetAndFollowHash: resetAndFollowHash,
+    isolate: isolate,
     register: register, boot: boot
   });
 })();

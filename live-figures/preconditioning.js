@@ -297,19 +297,9 @@
     form.addEventListener("input", onInput);
     form.addEventListener("change", onInput);
     function setAll(s) { theta.set(s.theta); kappa.set(s.kappa); drawn = theta.value() + "|" + kappa.value(); }
-    reset.addEventListener("click", function () {
-      setAll(defaults);
-      update(false);
-      if (ownsHash) LF.writeHash(null, true);
-    });
-    if (ownsHash) {
-      window.addEventListener("hashchange", function () {
-        var h = LF.readHash();
-        if (!h) return;
-        setAll(readSetting(C, current, h));
-        update(false);
-      });
-    }
+    LF.resetAndFollowHash(reset, ownsHash,
+      function () { setAll(defaults); update(false); },
+      function (h) { setAll(readSetting(C, current, h)); update(false); });
     setAll(initial);
     update(false);
     LF.isolate(root, inner);   // a redraw lays out the figure, not the page around it

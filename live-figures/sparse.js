@@ -219,19 +219,9 @@
     form.addEventListener("input", onInput);
     form.addEventListener("change", onInput);
     function setAll(s) { KNOBS.forEach(function (k) { knobs[k.key].set(s[k.key]); }); drawn = key(); }
-    reset.addEventListener("click", function () {
-      setAll(defaults);
-      update(false);
-      if (ownsHash) LF.writeHash(null, true);
-    });
-    if (ownsHash) {
-      window.addEventListener("hashchange", function () {
-        var h = LF.readHash();
-        if (!h) return;
-        setAll(readSetting(C, current, h));
-        update(false);
-      });
-    }
+    LF.resetAndFollowHash(reset, ownsHash,
+      function () { setAll(defaults); update(false); },
+      function (h) { setAll(readSetting(C, current, h)); update(false); });
     setAll(initial);
     update(false);
     LF.isolate(root, inner);   // a redraw lays out the figure, not the page around it

@@ -19,7 +19,6 @@ functions, so importing this module costs nothing.
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import Any, Mapping
 
@@ -28,22 +27,10 @@ import numpy as np
 from . import precondition as pc
 from .figure_bytes import canvas_png, figure_svg
 from .style import COLORS
+from .widget_ids import next_root_id
 
 BEFORE, AFTER = COLORS["reference"], COLORS["adagrad"]
 """The colours of H (before scaling) and of the scaled matrix, as on the page's static figures."""
-
-_root_ids = itertools.count(1)
-
-
-def _next_root_id() -> str:
-    from ipywidgets.widgets import widget as widget_module
-
-    taken = getattr(widget_module, "_instances", {})
-    while True:
-        candidate = f"d2lmini-preconditioning-{next(_root_ids)}"
-        if candidate not in taken:
-            return candidate
-
 
 def _ellipse(angle_degrees: float, major: float, ratio: float, n: int = 181) -> np.ndarray:
     t = np.linspace(0, 2 * np.pi, n)
@@ -229,7 +216,7 @@ class PreconditioningExplorer:
             [widgets.HBox([c["theta"], c["kappa_slider"], c["kappa"], self.reset_button],
                           layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
              self.text, self.image],
-            model_id=_next_root_id(),
+            model_id=next_root_id("preconditioning"),
         )
         self.figure = PreconditioningFigure(dpi=dpi)
         self.state: pc.Scaling | None = None

@@ -20,25 +20,13 @@ ipywidgets and matplotlib are imported inside the functions.
 
 from __future__ import annotations
 
-import itertools
 from typing import Any, Mapping
 
 from . import sparse
 from . import sparse_grid as grid
 from .figure_bytes import canvas_png, figure_svg
 from .style import COLORS
-
-_root_ids = itertools.count(1)
-
-
-def _next_root_id() -> str:
-    from ipywidgets.widgets import widget as widget_module
-
-    taken = getattr(widget_module, "_instances", {})
-    while True:
-        candidate = f"d2lmini-sparse-{next(_root_ids)}"
-        if candidate not in taken:
-            return candidate
+from .widget_ids import next_root_id
 
 
 class SparseFigure:
@@ -159,7 +147,7 @@ class SparseExplorer:
             [widgets.HBox([*self.controls.values(), self.reset_button],
                           layout=widgets.Layout(flex_flow="row wrap", align_items="center")),
              note, self.image, self.text],
-            model_id=_next_root_id(),
+            model_id=next_root_id("sparse"),
         )
         self.figure = SparseFigure(dpi=dpi)
         self.result: sparse.SparseResult | None = None

@@ -24,7 +24,6 @@ explorer.
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import Any
 
@@ -36,28 +35,13 @@ from .figure_bytes import canvas_png, figure_svg
 from .precondition_figure import explore_preconditioning  # noqa: F401  (the preconditioning page's figure)
 from .sparse_figure import explore_sparse  # noqa: F401  (the sparse-features page's figure)
 from .style import COLORS, LINESTYLES
+from .widget_ids import next_root_id
 
 _MATPLOTLIB_MARKERS = {"square": "s", "circle": "o", "diamond": "D"}
 MARKERS = {name: _MATPLOTLIB_MARKERS[shape] for name, shape in ex.MARKER_SHAPES.items()}
 """The matplotlib marker of each method's iterates (:data:`~d2lmini.explorer.MARKER_SHAPES`, as on the web)."""
 EXIT_MARKERS = ("<", ">", "v", "^")
 """Where a path leaves the view, a triangle points out through the edge (left, right, bottom, top)."""
-
-# Root widgets get ids "d2lmini-explorer-1", "-2", ... in each kernel, so the
-# stored notebook output (which names the root's id) does not change each
-# time the notebook is re-executed. Ids stay unique within a kernel.
-_root_ids = itertools.count(1)
-
-
-def _next_root_id() -> str:
-    from ipywidgets.widgets import widget as widget_module
-
-    taken = getattr(widget_module, "_instances", {})
-    while True:
-        candidate = f"d2lmini-explorer-{next(_root_ids)}"
-        if candidate not in taken:
-            return candidate
-
 
 class ExplorerFigure:
     """The explorer's two panels as one matplotlib figure whose artists :meth:`draw` updates in place.
@@ -328,7 +312,7 @@ class Explorer:
                 self.image,
                 self.text,
             ],
-            model_id=_next_root_id(),
+            model_id=next_root_id("explorer"),
         )
         self.figure = ExplorerFigure(dpi=dpi)
         self.data: Exploration | None = None

@@ -27,7 +27,7 @@ import numpy as np
 from . import precondition as pc
 from .figure_bytes import canvas_png, figure_svg
 from .style import COLORS
-from .widget_ids import next_root_id
+from .twin import TwinDisplay, nearest_notch, next_root_id
 
 BEFORE, AFTER = COLORS["reference"], COLORS["adagrad"]
 """The colours of H (before scaling) and of the scaled matrix, as on the page's static figures."""
@@ -184,7 +184,7 @@ def _numbers_html(state: pc.Scaling) -> str:
             f"<b style='color:{AFTER}'>{state.kappa_jacobi:.2f}</b> &nbsp; ρ = {pc.rho_label(state.rho)}</p>")
 
 
-class PreconditioningExplorer:
+class PreconditioningExplorer(TwinDisplay):
     """The live notebook figure: ``controls`` (the input widgets by name) and ``widget`` (the root box).
 
     Names as in the web figure: ``theta``, ``kappa`` (the box), ``kappa_slider``
@@ -202,8 +202,8 @@ class PreconditioningExplorer:
                                          step=pc.THETA_STEP, readout_format=".1f", description="θ (°)", style=style,
                                          layout=widgets.Layout(width="22em")),
             "kappa_slider": widgets.SelectionSlider(options=[(f"{v:g}", v) for v in pc.KAPPA_NOTCHES],
-                                                    value=_nearest_notch(kappa), description="κ", style=style,
-                                                    layout=widgets.Layout(width="20em")),
+                                                    value=nearest_notch(pc.KAPPA_NOTCHES, kappa), description="κ",
+                                                    style=style, layout=widgets.Layout(width="20em")),
             "kappa": widgets.BoundedFloatText(value=kappa, min=pc.KAPPA_RANGE[0], max=pc.KAPPA_RANGE[1], step=0.1,
                                               description="κ =", style={"description_width": "2em"},
                                               layout=widgets.Layout(width="9em")),
@@ -255,7 +255,7 @@ class PreconditioningExplorer:
         """Recompute from the controls and redraw."""
         if self._quiet:
             return
-        notch = _nearest_notch(self.controls["kappa"].value)
+        notch = nearest_notch(pc.KAPPA_NOTCHES, self.controls["kappa"].value)
         if self.controls["kappa_slider"].value != notch:
             self._quiet = True
             try:
@@ -272,15 +272,6 @@ class PreconditioningExplorer:
         theta, kappa = self.setting()
         return f"PreconditioningExplorer(theta={theta:g}, kappa={kappa:g})"
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)
-        return bundle
-
-
-def _nearest_notch(kappa: float) -> float:
-    """The κ notch nearest to ``kappa`` on the slider's logarithmic scale."""
-    return min(pc.KAPPA_NOTCHES, key=lambda v: abs(math.log(v) - math.log(kappa)))
 
 
 def explore_preconditioning(theta: float = pc.DEFAULTS["theta"],

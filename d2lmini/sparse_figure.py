@@ -26,7 +26,7 @@ from . import sparse
 from . import sparse_grid as grid
 from .figure_bytes import canvas_png, figure_svg
 from .style import COLORS
-from .widget_ids import next_root_id
+from .twin import TwinDisplay, next_root_id
 
 
 class SparseFigure:
@@ -118,7 +118,7 @@ def _table_html(result: sparse.SparseResult) -> str:
             f"<th style='text-align:right;padding:0 0.6em'>η0</th>{head}</tr>{''.join(rows)}</table>")
 
 
-class SparseExplorer:
+class SparseExplorer(TwinDisplay):
     """The live notebook figure: ``controls`` (by name: ``exponent``, ``background``, ``noise``) and ``widget``.
 
     ``result`` is the current run (a :class:`~d2lmini.sparse.SparseResult`).
@@ -191,11 +191,6 @@ class SparseExplorer:
     def __repr__(self) -> str:
         exponent, background, noise = self.setting()
         return f"SparseExplorer(exponent={exponent:g}, background={background:g}, noise={noise:g})"
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)
-        return bundle
 
 
 def explore_sparse(exponent: float = grid.DEFAULTS["exponent"], background: float = grid.DEFAULTS["background"],

@@ -35,7 +35,7 @@ from .figure_bytes import canvas_png, figure_svg
 from .precondition_figure import explore_preconditioning  # noqa: F401  (the preconditioning page's figure)
 from .sparse_figure import explore_sparse  # noqa: F401  (the sparse-features page's figure)
 from .style import COLORS, LINESTYLES
-from .widget_ids import next_root_id
+from .twin import TwinDisplay, nearest_notch, next_root_id
 
 _MATPLOTLIB_MARKERS = {"square": "s", "circle": "o", "diamond": "D"}
 MARKERS = {name: _MATPLOTLIB_MARKERS[shape] for name, shape in ex.MARKER_SHAPES.items()}
@@ -250,7 +250,7 @@ def _final_html(data: Exploration, show: tuple[str, ...]) -> str:
     return "<table style='font-size:0.9em'>" + "".join(rows) + "</table>"
 
 
-class Explorer:
+class Explorer(TwinDisplay):
     """A live explorer: ``controls`` (the input widgets by name), ``widget`` (the root box).
 
     The names are the web explorer's: ``eta`` (the box) and ``eta_slider``
@@ -270,7 +270,7 @@ class Explorer:
         s = settings
         self.controls: dict[str, Any] = {
             "eta_slider": widgets.SelectionSlider(
-                options=[(f"{v:g}", v) for v in ex.ETA_NOTCHES], value=_nearest_notch(s.eta),
+                options=[(f"{v:g}", v) for v in ex.ETA_NOTCHES], value=nearest_notch(ex.ETA_NOTCHES, s.eta),
                 description="η", style=style, layout=wide, continuous_update=True),
             "eta": widgets.BoundedFloatText(
                 value=s.eta, min=ex.ETA_RANGE[0], max=ex.ETA_RANGE[1], step=0.01, description="η =",
@@ -360,7 +360,7 @@ class Explorer:
         if self._quiet:
             return
         c = self.controls
-        notch = _nearest_notch(c["eta"].value)
+        notch = nearest_notch(ex.ETA_NOTCHES, c["eta"].value)
         if c["eta_slider"].value != notch:  # a typed η between notches: the slider shows the nearest one
             self._quiet = True
             try:
@@ -386,15 +386,6 @@ class Explorer:
         return (f"Explorer(eta={s.eta:g}, theta={s.theta:g}, steps={s.steps}, noise={s.noise:g}, "
                 f"start=({start}), gamma={s.gamma:g},\n         show={s.show!r})")
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)
-        return bundle
-
-
-def _nearest_notch(eta: float) -> float:
-    """The η notch nearest to ``eta`` on the slider's logarithmic scale."""
-    return min(ex.ETA_NOTCHES, key=lambda v: abs(math.log(v) - math.log(eta)))
 
 
 def explore(eta: float = DEFAULTS["eta"], theta: float = DEFAULTS["theta"], steps: int = DEFAULTS["steps"], *,

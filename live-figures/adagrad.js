@@ -390,7 +390,7 @@
         }
       }
       d.marks.setAttribute("d", marks.join(""));
-      d.exits.setAttribute("d", clipped.exits.map(function (e) {
+      LF.setAttr(d.exits, "d", clipped.exits.map(function (e) {   // mostly "": a string compare spares a restyle
         return LF.markerPath(LF.EXIT_SHAPES[e[2]], e[0], e[1], 4.5);
       }).join(""));
     }
@@ -399,36 +399,39 @@
     var logs = new Float64Array(C.STEPS_RANGE[1] + 1), ts = new Float64Array(C.STEPS_RANGE[1] + 1);
     var POINT = 4.5;
 
-    function drawRates(s) {
+    /* The rate panel's step axis, and GD's constant rate η. */
+    function drawRateFrame(s) {
       var n = s.steps;
-      var rx = LF.linearScale(0.5, n + 0.5, R.x0, R.x1);
-      var ly = LF.linearScale(logBox[2], logBox[3], R.y1, R.y0);
-      if (n !== lastSteps) ratePanel.xTicks(LF.integerTicks(1, n, 5), rx);
+      if (n !== lastSteps) ratePanel.xTicks(LF.integerTicks(1, n, 5), LF.linearScale(0.5, n + 0.5, R.x0, R.x1));
       lastSteps = n;
-      logBox[0] = 0.5; logBox[1] = n + 0.5;
-      var isSingle = n === 1;
-      C.ADAPTIVE_METHODS.forEach(function (m) {
-        var on = s.show.indexOf(m) >= 0, r = rows[m].run, lines = rateLines[m];
-        var display = on ? "" : "none";
-        if (lines[0].style.display !== display) lines[0].style.display = lines[1].style.display = display;
-        if (!on) return;
-        [r.s1, r.s2].forEach(function (acc, i) {
-          // explorer.effective_rates: eta / sqrt(s_t + eps), drawn on a log scale
-          for (var t = 1; t <= n; t++) { ts[t - 1] = t; logs[t - 1] = Math.log10(s.eta / Math.sqrt(acc[t] + C.EPS)); }
-          var d;
-          if (isSingle) {
-            var v = logs[0];
-            d = v >= logBox[2] && v <= logBox[3] ? LF.markerPath("circle", rx(1), ly(v), POINT) : "";
-          } else {
-            d = LF.clip(ts, logs, n - 1, logBox, rx, ly).d;
-          }
-          lines[i].setAttribute("d", d);
-          lines[i].classList.toggle("lf-point", isSingle);
-        });
-      });
       var on = s.show.indexOf("gd") >= 0;
       if (rateGd.style.display !== (on ? "" : "none")) rateGd.style.display = on ? "" : "none";
-      if (on) rateGd.setAttribute("d", "M" + LF.num(R.x0) + " " + LF.num(rateY(s.eta)) + "H" + LF.num(R.x1));
+      if (on) LF.setAttr(rateGd, "d", "M" + LF.num(R.x0) + " " + LF.num(rateY(s.eta)) + "H" + LF.num(R.x1));
+    }
+
+    /* Adaptive method m's effective rates, one line per coordinate. */
+    function drawRates(m, r, s, on) {
+      var n = s.steps, lines = rateLines[m];
+      var display = on ? "" : "none";
+      if (lines[0].style.display !== display) lines[0].style.display = lines[1].style.display = display;
+      if (!on) return;
+      var rx = LF.linearScale(0.5, n + 0.5, R.x0, R.x1);
+      var ly = LF.linearScale(logBox[2], logBox[3], R.y1, R.y0);
+      logBox[0] = 0.5; logBox[1] = n + 0.5;
+      var isSingle = n === 1;
+      [r.s1, r.s2].forEach(function (acc, i) {
+        // explorer.effective_rates: eta / sqrt(s_t + eps), drawn on a log scale
+        for (var t = 1; t <= n; t++) { ts[t - 1] = t; logs[t - 1] = Math.log10(s.eta / Math.sqrt(acc[t] + C.EPS)); }
+        var d;
+        if (isSingle) {
+          var v = logs[0];
+          d = v >= logBox[2] && v <= logBox[3] ? LF.markerPath("circle", rx(1), ly(v), POINT) : "";
+        } else {
+          d = LF.clip(ts, logs, n - 1, logBox, rx, ly).d;
+        }
+        lines[i].setAttribute("d", d);
+        lines[i].classList.toggle("lf-point", isSingle);
+      });
     }
 
     var current = null;
@@ -439,20 +442,31 @@
       drawFrame(s, box);
       var summary = [];
       C.METHODS.forEach(function (m) {
-        var row = rows[m], r = run(C, m, s, row.run), n = s.steps;
-        var at = divergedAt(C, r, n), diverging = isDiverging(C, r, n, at), on = s.show.indexOf(m) >= 0;
-        var x1 = r.x1[n], x2 = r.x2[n];
-        LF.setText(row.final, LF.formatPoint(x1, x2));
-        LF.setAttr(row.final, "data-x1", String(x1));
-        LF.setAttr(row.final, "data-x2", String(x2));
-        LF.setText(row.status, statusLine(C, r, n, at, diverging));
-        row.status.classList.toggle("lf-diverging", diverging);
-        if (row.final.hidden === on) row.final.hidden = row.status.hidden = !on;
-        row.row.classList.toggle("lf-off", !on);
-        drawPath(m, r, s, at, box);
-        if (on) summary.push(labels[m] + " ends at " + LF.formatPoint(x1, x2) + (diverging ? ", diverging" : ""));
+        var row = rows[m], on = s.show.indexOf(m) >= 0;
+        // What this method's run, path, final point and status depend on:
+        // when none of it changed (γ moved, say, and this is not RMSProp),
+        // all of them are already right.
+        var key = [s.eta, s.theta, s.steps, s.noise, s.start[0], s.start[1], m === "rmsprop" ? s.gamma : "",
+                   box[0], box[2], on].join(" ");
+        if (key !== row.key) {
+          var r = run(C, m, s, row.run), n = s.steps;
+          var at = divergedAt(C, r, n), diverging = isDiverging(C, r, n, at);
+          var x1 = r.x1[n], x2 = r.x2[n], point = LF.formatPoint(x1, x2);
+          LF.setText(row.final, point);
+          LF.setAttr(row.final, "data-x1", String(x1));
+          LF.setAttr(row.final, "data-x2", String(x2));
+          LF.setText(row.status, statusLine(C, r, n, at, diverging));
+          row.status.classList.toggle("lf-diverging", diverging);
+          if (row.final.hidden === on) row.final.hidden = row.status.hidden = !on;
+          row.row.classList.toggle("lf-off", !on);
+          drawPath(m, r, s, at, box);
+          if (C.ADAPTIVE_METHODS.indexOf(m) >= 0) drawRates(m, r, s, on);
+          row.summary = labels[m] + " ends at " + point + (diverging ? ", diverging" : "");
+          row.key = key;
+        }
+        if (on) summary.push(row.summary);
       });
-      drawRates(s);
+      drawRateFrame(s);
       LF.setText(stepsNote, "Final points after " + s.steps + (s.steps === 1 ? " step" : " steps") + " (train_2d\u2019s format):");
       var startText = "(" + LF.label(s.start[0]) + ", " + LF.label(s.start[1]) + ")";
       LF.setAttr(pathPanel.svg, "aria-label", "Contours of f rotated by " + s.theta + " degrees, paths from " +

@@ -44,7 +44,14 @@
 
   /* Set node.textContent only when it changes (new text must be laid out again). */
   function setText(node, text) {
-    if (node.textContent !== text) node.textContent = text;
+    var only = node.firstChild;
+    if (only && only.nodeType === 3 && only === node.lastChild) {
+      // Changing the text node's data, not replacing the node, spares the
+      // browser a style recalculation of the element.
+      if (only.data !== text) only.data = text;
+    } else if (node.textContent !== text) {
+      node.textContent = text;
+    }
   }
 
   /* Set an attribute only when it changes. */

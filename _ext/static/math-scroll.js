@@ -10,31 +10,40 @@
 
   var SELECTOR = ".katex-display > .katex > .katex-html";
 
-  function mark(box) {
-    var room = box.scrollWidth - box.clientWidth;
-    var sides = [];
+  /* The sides of box with more equation to scroll to: "", "left", "right" or "left right". */
+  function sides(box) {
+    var room = box.scrollWidth - box.clientWidth, out = [];
     if (room > 1) {
-      if (box.scrollLeft > 1) sides.push("left");
-      if (box.scrollLeft < room - 1) sides.push("right");
+      if (box.scrollLeft > 1) out.push("left");
+      if (box.scrollLeft < room - 1) out.push("right");
     }
-    if (sides.length) box.setAttribute("data-scroll", sides.join(" "));
-    else box.removeAttribute("data-scroll");
+    return out.join(" ");
+  }
+
+  /* Mark every box: all sizes are read first, then every mark is written,
+   * so the page is laid out once, not again after each mark. */
+  function mark(boxes) {
+    var marks = boxes.map(sides);
+    boxes.forEach(function (box, i) {
+      if (marks[i]) { if (box.getAttribute("data-scroll") !== marks[i]) box.setAttribute("data-scroll", marks[i]); }
+      else if (box.hasAttribute("data-scroll")) box.removeAttribute("data-scroll");
+    });
   }
 
   function setup() {
-    var boxes = document.querySelectorAll(SELECTOR);
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(SELECTOR));
     if (!boxes.length || !window.ResizeObserver) return;
     // A new observation reports each box once, as soon as it is laid out.
     var resized = new ResizeObserver(function (entries) {
-      entries.forEach(function (entry) { mark(entry.target); });
+      mark(entries.map(function (entry) { return entry.target; }));
     });
     boxes.forEach(function (box) {
-      box.addEventListener("scroll", function () { mark(box); }, {passive: true});
+      box.addEventListener("scroll", function () { mark([box]); }, {passive: true});
       resized.observe(box);
     });
     if (document.fonts) {
       document.fonts.addEventListener("loadingdone", function () {
-        boxes.forEach(function (box) { if (box.hasAttribute("data-scroll") || box.clientWidth) mark(box); });
+        mark(boxes.filter(function (box) { return box.hasAttribute("data-scroll") || box.clientWidth; }));
       });
     }
   }

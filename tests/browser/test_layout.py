@@ -41,6 +41,7 @@ def phone(browser):
     context.close()
 
 
+@pytest.mark.site_audit  # every page at one viewport (make audit)
 @pytest.mark.parametrize("page_name", PAGES)
 def test_nothing_hidden_at_1280x900(desktop, server, book_dir, page_name):
     prepare(desktop, server + page_name)
@@ -48,6 +49,7 @@ def test_nothing_hidden_at_1280x900(desktop, server, book_dir, page_name):
     assert not found, format_problems(page_name, found)
 
 
+@pytest.mark.site_audit  # every page at one viewport (make audit)
 @pytest.mark.parametrize("page_name", PAGES)
 def test_wide_math_scrolls_in_its_own_box_at_390x844(phone, server, book_dir, page_name):
     prepare(phone, server + page_name)

@@ -56,6 +56,7 @@ def _is_folded(tag) -> bool:
     return any(FOLDED.intersection(parent.get("class", [])) for parent in tag.parents if parent.name)
 
 
+@pytest.mark.site_audit  # every page (make audit)
 def test_no_page_loads_a_math_typesetting_script(pages):
     found = {}
     for rel, soup in pages.items():
@@ -92,6 +93,7 @@ def _visible_text(soup: BeautifulSoup) -> str:
     return body.get_text(" ") + "\n" + "\n".join(a for a in attributes if isinstance(a, str))
 
 
+@pytest.mark.site_audit  # every page (make audit)
 def test_no_page_shows_raw_tex(pages):
     found = {}
     for rel, soup in pages.items():
@@ -187,6 +189,7 @@ def test_fontawesome_js_is_gone_and_the_search_index_loads_only_for_search(pages
         assert any("searchindex.js" in s for s in sources) == (rel == "search.html"), (rel, sources)
 
 
+@pytest.mark.site_audit  # every page (make audit)
 def test_every_chapters_main_line_is_at_most_1200_words(book_dir):
     """What a reader meets without opening a folded block stays short (tools/count_main_line.py counts it)."""
     import importlib.util
@@ -369,6 +372,7 @@ READ_STATE = """() => {
 }"""
 
 
+@pytest.mark.site_audit  # scrolls the whole exercises page (make audit)
 def test_contents_highlight_the_exercise_being_read_with_solutions_open(page, server):
     page.goto(server + "chapters/exercises.html")
     opened = page.evaluate("""() => { const t = document.querySelectorAll('.solution.toggle-hidden button.toggle-button');

@@ -27,7 +27,7 @@ export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export OPENBLAS_CORETYPE ?= Haswell
 endif
 
-.PHONY: venv check-node book test unit nbval build-strict browser notebooks check-notebooks format lab clean \
+.PHONY: venv check-node book test unit nbval build-strict browser browser-tests site-checks notebooks check-notebooks format lab clean \
         bundle pdf site-tests bundle-test audit
 
 # KaTeX renders the book's math when it is built (_ext/katex_math.py). It comes
@@ -60,7 +60,13 @@ book: check-node $(STAMP) $(NODE_STAMP)
 	$(SITE_FILES)
 	@echo "Open the book: file://$(CURDIR)/_build/html/index.html"
 
-test: check-node unit nbval build-strict browser site-tests
+# make test runs its stages two at a time where they do not depend on each
+# other (the unit tests and nbval beside the strict build, then the browser
+# tests beside the site checks), so that both cores stay busy; each stage's
+# output is printed whole when it ends.
+test: check-node $(STAMP) $(NODE_STAMP)
+	$(MAKE) --no-print-directory -j3 --output-sync=target unit nbval build-strict
+	$(MAKE) --no-print-directory -j2 --output-sync=target browser-tests site-checks
 
 # Two pytest-xdist workers (the machines have 2 cores); nbval keeps each
 # notebook on one worker (--dist loadscope) so its cells run in order in one kernel.
@@ -85,6 +91,9 @@ build-strict: $(STAMP) $(NODE_STAMP)
 # under CI=true.
 BROWSER_TESTS = $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/browser
 browser: build-strict
+	$(MAKE) --no-print-directory browser-tests
+
+browser-tests:
 	$(BROWSER_TESTS) -m "not site_audit"
 
 # Every page of the built site loaded cold: axe (WCAG 2.2 AA) in light and dark
@@ -113,6 +122,9 @@ pdf: check-node $(STAMP) $(NODE_STAMP)
 # (needs pdftotext: apt-get install poppler-utils). Skips locally without them;
 # fails under CI=true.
 site-tests: build-strict
+	$(MAKE) --no-print-directory site-checks
+
+site-checks:
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_bundle.py tests/test_pdf.py -m "not bundle_venv"
 
 # A reader's install: unpack the built bundle, make a fresh venv, install from

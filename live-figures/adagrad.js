@@ -386,7 +386,7 @@
         if (x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3]) {
           var px = sx(x), py = sy(y);
           if (turned) { var q = (px + py) * Math.SQRT1_2; py = (py - px) * Math.SQRT1_2; px = q; }
-          marks.push("M" + LF.num(px) + " " + LF.num(py) + "h0");
+          marks.push("M", LF.num(px), " ", LF.num(py), "h0");
         }
       }
       d.marks.setAttribute("d", marks.join(""));

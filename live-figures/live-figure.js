@@ -325,8 +325,10 @@
       if (!(isFinite(ax) && isFinite(ay) && isFinite(bx) && isFinite(by))) { penDown = false; continue; }
       var aIn = inside(ax, ay, box), bIn = inside(bx, by, box);
       if (aIn && bIn) {                              // the common case: all of it inside
-        if (!penDown) parts.push("M" + num(sx(ax)) + " " + num(sy(ay)));
-        parts.push("L" + num(sx(bx)) + " " + num(sy(by)));
+        // Pieces go into the array one by one and are joined once at the
+        // end: no intermediate strings for the garbage collector.
+        if (!penDown) parts.push("M", num(sx(ax)), " ", num(sy(ay)));
+        parts.push("L", num(sx(bx)), " ", num(sy(by)));
         penDown = true;
         continue;
       }

@@ -85,8 +85,8 @@ build-strict: $(STAMP) $(NODE_STAMP)
 	$(SITE_FILES)
 
 # Headless Chromium (/usr/bin/chromium) against the built book in _build/html:
-# the live figures equal d2lmini, nothing is hidden at 1280 or 390 px, and the
-# pages' controls work. Two workers, each test file on one of them (its
+# the live figures equal d2lmini, the pages' controls work, and the focused
+# layout checks pass (the every-page sweeps are in `make audit`). Two workers, each test file on one of them (its
 # browser pages are shared fixtures). Skips locally without chromium; fails
 # under CI=true.
 BROWSER_TESTS = $(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --dist loadfile tests/browser
@@ -96,10 +96,12 @@ browser: build-strict
 browser-tests:
 	$(BROWSER_TESTS) -m "not site_audit"
 
-# Every page of the built site loaded cold: axe (WCAG 2.2 AA) in light and dark
-# mode, the offline crawl (nothing off-site, no console error, no dead link, over
-# http and file://), the fonts each page fetches and its search fields. Some two
-# minutes of page loads, so not part of `make test`; .ci/run runs it after.
+# The checks that sweep every page of the built site (marker site_audit): axe
+# (WCAG 2.2 AA) in light and dark mode, the offline crawl (nothing off-site, no
+# console error, no dead link, over http and file://), cold loads (the fonts each
+# page fetches, its search fields), nothing hidden at 1280 or 390 px, no raw TeX,
+# no typesetting script, main-line lengths and the contents highlight. Some
+# three minutes of page loads, so not part of `make test`; .ci/run runs it after.
 # It builds on the last build (`make book` only rebuilds what changed).
 audit: book
 	$(BROWSER_TESTS) -m site_audit

@@ -231,10 +231,8 @@
     // Trajectory panel: contours (ellipses in a data frame turned by θ), paths, marks, exits, start, minimum.
     var P = pathPanel.area;
     var dataFrame = LF.el("g", {}, pathPanel.plot), turn = LF.el("g", {}, dataFrame);
-    var ellipses = [];
-    for (var k = 0; k < C.CONTOUR_COUNT; k++) {
-      ellipses.push(LF.el("ellipse", { cx: 0, cy: 0, class: "lf-contour", "vector-effect": "non-scaling-stroke" }, turn));
-    }
+    // All levels in one path: one element to restyle when θ or the start moves, not one per level.
+    var contours = LF.el("path", { class: "lf-contour", "data-role": "contours", "vector-effect": "non-scaling-stroke" }, turn);
     var draw = {};
     C.METHODS.forEach(function (m) {
       draw[m] = {
@@ -357,10 +355,11 @@
       }
       if (boxChanged || s.theta !== lastTheta || s.start[0] !== lastStart[0] || s.start[1] !== lastStart[1]) {
         turn.setAttribute("transform", "rotate(" + s.theta + ")");
-        contourLevels(C, s.theta, s.start, box).forEach(function (level, i) {
-          ellipses[i].setAttribute("rx", Math.sqrt(level / C.A));
-          ellipses[i].setAttribute("ry", Math.sqrt(level / C.B));
-        });
+        // f = level on the turned axes: the ellipse with semi-axes √(level/A), √(level/B), as two arcs.
+        contours.setAttribute("d", contourLevels(C, s.theta, s.start, box).map(function (level) {
+          var rx = Math.sqrt(level / C.A), ry = Math.sqrt(level / C.B), arc = "A" + rx + " " + ry + " 0 1 0 ";
+          return "M" + rx + " 0" + arc + -rx + " 0" + arc + rx + " 0Z";
+        }).join(""));
       }
       LF.setAttr(startMark, "transform", "translate(" + LF.num(sx(s.start[0])) + " " + LF.num(sy(s.start[1])) + ")");
       lastBox = box; lastBoxKey = boxKey; lastTheta = s.theta; lastStart = s.start.slice();
@@ -380,16 +379,17 @@
       // The iterates: zero-length strokes with round (GD: square) caps, which
       // cost far less to lay out than a small closed shape each. RMSProp's
       // diamonds are square caps in a frame turned by 45 degrees.
-      var marks = [], turned = C.MARKER_SHAPES[m] === "diamond";
+      var turned = C.MARKER_SHAPES[m] === "diamond";
+      LF.pathBegin();
       for (var j = 1; j <= s.steps; j++) {
         var x = r.x1[j], y = r.x2[j];
         if (x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3]) {
           var px = sx(x), py = sy(y);
           if (turned) { var q = (px + py) * Math.SQRT1_2; py = (py - px) * Math.SQRT1_2; px = q; }
-          marks.push("M", LF.num(px), " ", LF.num(py), "h0");
+          LF.pathDot(px, py);
         }
       }
-      d.marks.setAttribute("d", marks.join(""));
+      d.marks.setAttribute("d", LF.pathEnd());
       LF.setAttr(d.exits, "d", clipped.exits.map(function (e) {   // mostly "": a string compare spares a restyle
         return LF.markerPath(LF.EXIT_SHAPES[e[2]], e[0], e[1], 4.5);
       }).join(""));

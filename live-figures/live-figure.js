@@ -13,7 +13,7 @@
  * digits as Python's format(x, ".nf")), scales and ticks, a Panel (an <svg>
  * with a clipped plot area, axes whose tick marks and labels are pooled, and
  * a legend band), polyline clipping with the points where a path leaves,
- * marker shapes, controls (a labelled slider, a number box, a notch slider
+ * marker shapes, path data written without garbage (pathBegin … pathEnd), controls (a labelled slider, a number box, a notch slider
  * whose box steps through the notches, a grid slider whose box takes only
  * the grid's values), and the URL hash.
  */
@@ -68,6 +68,58 @@
   /* An SVG coordinate: a tenth of a unit (about 0.1 CSS pixel) is fine
    * enough, and toFixed(1) is a third faster than toFixed(2). */
   function num(v) { return v.toFixed(1); }
+
+  // ---- path data -----------------------------------------------------------------
+
+  /* Path data written as bytes into one reused buffer and read out once as a
+   * string: no string per number and no array of pieces, so a redraw leaves
+   * little for the garbage collector. A coordinate is written to a tenth, as
+   * num rounds it, without a trailing ".0". Usage: pathBegin(); pathMove(x, y);
+   * pathLine(x, y) ...; d = pathEnd(). */
+  var pathBytes = new Uint8Array(4096), pathLength = 0, pathDecoder = new TextDecoder();
+  var digitBytes = new Uint8Array(12);
+
+  function pathBegin() { pathLength = 0; }
+
+  function pathRoom() {   // at least 64 free bytes: a command with two coordinates fits
+    if (pathLength + 64 <= pathBytes.length) return;
+    var bigger = new Uint8Array(pathBytes.length * 2);
+    bigger.set(pathBytes);
+    pathBytes = bigger;
+  }
+
+  function pathNumber(v) {
+    if (!(v > -1e8 && v < 1e8)) {          // NaN, infinite or huge: num's text
+      var text = num(v);
+      for (var c = 0; c < text.length && c < 40; c++) pathBytes[pathLength++] = text.charCodeAt(c);
+      return;
+    }
+    var tenths = Math.round(v * 10);      // |tenths| < 1e9: integer arithmetic in 32 bits
+    if (tenths < 0) { pathBytes[pathLength++] = 45; tenths = -tenths; }   // "-"
+    var whole = (tenths / 10) | 0, tenth = tenths - whole * 10, k = 0;
+    do { digitBytes[k++] = 48 + whole % 10; whole = (whole / 10) | 0; } while (whole > 0);
+    while (k > 0) pathBytes[pathLength++] = digitBytes[--k];
+    if (tenth !== 0) { pathBytes[pathLength++] = 46; pathBytes[pathLength++] = 48 + tenth; }   // ".d"
+  }
+
+  function pathCommand(letter, x, y) {
+    pathRoom();
+    pathBytes[pathLength++] = letter;
+    pathNumber(x);
+    pathBytes[pathLength++] = 32;
+    pathNumber(y);
+  }
+
+  /* "M x y" and "L x y". */
+  function pathMove(x, y) { pathCommand(77, x, y); }
+  function pathLine(x, y) { pathCommand(76, x, y); }
+  /* "M x y h0": a zero-length stroke, drawn as its line cap (a dot or a square). */
+  function pathDot(x, y) {
+    pathCommand(77, x, y);
+    pathBytes[pathLength++] = 104; pathBytes[pathLength++] = 48;
+  }
+
+  function pathEnd() { return pathDecoder.decode(pathBytes.subarray(0, pathLength)); }
 
   var bits = new DataView(new ArrayBuffer(8));
   var TEN = BigInt(10);
@@ -319,16 +371,15 @@
    * rule as d2lmini.explorer.clip_path.) */
   var seg = [0, 0, 0];
   function clip(xs, ys, last, box, sx, sy, crossing) {
-    var parts = [], exits = [], penDown = false;   // penDown: the last piece ended at point i
+    var exits = [], penDown = false;   // penDown: the last piece ended at point i
+    pathBegin();
     for (var i = 0; i < last; i++) {
       var ax = xs[i], ay = ys[i], bx = xs[i + 1], by = ys[i + 1];
       if (!(isFinite(ax) && isFinite(ay) && isFinite(bx) && isFinite(by))) { penDown = false; continue; }
       var aIn = inside(ax, ay, box), bIn = inside(bx, by, box);
       if (aIn && bIn) {                              // the common case: all of it inside
-        // Pieces go into the array one by one and are joined once at the
-        // end: no intermediate strings for the garbage collector.
-        if (!penDown) parts.push("M", num(sx(ax)), " ", num(sy(ay)));
-        parts.push("L", num(sx(bx)), " ", num(sy(by)));
+        if (!penDown) pathMove(sx(ax), sy(ay));
+        pathLine(sx(bx), sy(by));
         penDown = true;
         continue;
       }
@@ -337,17 +388,17 @@
       if (t0 > 0 || !penDown) {
         var p0x = t0 > 0 ? clamp(ax + t0 * (bx - ax), box[0], box[1]) : ax;
         var p0y = t0 > 0 ? clamp(ay + t0 * (by - ay), box[2], box[3]) : ay;
-        parts.push("M" + num(sx(p0x)) + " " + num(sy(p0y)));
+        pathMove(sx(p0x), sy(p0y));
       }
       var p1x = bx, p1y = by;
       if (t1 < 1) {
         p1x = clamp(ax + t1 * (bx - ax), box[0], box[1]); p1y = clamp(ay + t1 * (by - ay), box[2], box[3]);
         exits.push([sx(p1x), sy(p1y), seg[2]]);
       }
-      parts.push("L" + num(sx(p1x)) + " " + num(sy(p1y)));
+      pathLine(sx(p1x), sy(p1y));
       penDown = t1 === 1;
     }
-    return { d: parts.join(""), exits: exits };
+    return { d: pathEnd(), exits: exits };
   }
 
   // ---- controls ----------------------------------------------------------------------
@@ -620,6 +671,7 @@
     num: num, formatFixed: formatFixed, formatPoint: formatPoint, numberText: numberText, label: label,
     linearScale: linearScale, logScale: logScale, linearTicks: linearTicks, integerTicks: integerTicks,
     logTicks: logTicks, Panel: Panel, legend: legend, markerPath: markerPath, EXIT_SHAPES: EXIT_SHAPES,
+    pathBegin: pathBegin, pathMove: pathMove, pathLine: pathLine, pathDot: pathDot, pathEnd: pathEnd,
     clipSegment: clipSegment, clip: clip, clamp: clamp, inside: inside,
     controlRow: controlRow, slider: slider, numberBox: numberBox, notchSlider: notchSlider, nearestNotch: nearestNotch,
     gridSlider: gridSlider,

@@ -24,6 +24,7 @@ import pytest
 
 import d2lmini as d2l
 from d2lmini import explorer as ex
+from d2lmini.objectives import RotatedQuadratic
 
 ROOT = '[data-explorer="adagrad"]'
 PAGE = "chapters/algorithm.html"
@@ -437,6 +438,37 @@ def test_number_format_is_pythons(page):
     shown = page.evaluate("vs => vs.map(v => [window.AdagradExplorer.formatF(v), window.AdagradExplorer.formatFixed(v, 3)])",
                           values)
     assert shown == [[f"{v:f}", f"{v:.3f}"] for v in values]
+
+
+def test_path_data_holds_each_coordinate_to_a_tenth(page):
+    """The paths' d attributes are written by LiveFigure's path writer: every
+    coordinate to a tenth, through a buffer that grows past its first 4 kB."""
+    points = [(i * 1.37 - 900.04, 3.05 - i * 0.61) for i in range(2000)] + [(0.04, -0.04), (-7.96, 59.95)]
+    d = page.evaluate("""pts => { const LF = window.LiveFigure; LF.pathBegin();
+        pts.forEach(([x, y], i) => i % 2 ? LF.pathLine(x, y) : LF.pathMove(x, y));
+        LF.pathDot(12.5, 1e12);
+        return LF.pathEnd(); }""", points)
+    commands = re.findall(r"([MLh])([^MLh]*)", d)
+    assert [c for c, _ in commands[:len(points)]] == ["M" if i % 2 == 0 else "L" for i in range(len(points))]
+    for (x, y), (_, text) in zip(points, commands):
+        px, py = (float(v) for v in text.split(" "))
+        assert abs(px - x) <= 0.05 + 1e-9 and abs(py - y) <= 0.05 + 1e-9, (x, y, text)
+    assert d.endswith("M12.5 1000000000000.0h0")  # huge values are written as toFixed(1) writes them
+
+
+def test_the_contours_are_d2lminis_level_sets(page):
+    configure(page, theta=30, start_x1=-4, start_x2=3)
+    d = page.locator(f'{ROOT} [data-role="contours"]').get_attribute("d")
+    arcs = re.findall(r"A([-\d.e+]+) ([-\d.e+]+) 0 1 0 ", d)[::2]  # two arcs per ellipse
+    levels = ex.contour_levels(30, (-4, 3))
+    f = RotatedQuadratic(0)
+    assert len(arcs) == len(levels) == ex.CONTOUR_COUNT
+    for (rx, ry), level in zip(arcs, levels):
+        # the semi-axes of f_0 = level, drawn in a frame turned by θ
+        assert f(float(rx), 0) == pytest.approx(level, rel=1e-12)
+        assert f(0, float(ry)) == pytest.approx(level, rel=1e-12)
+    assert "rotate(30)" in page.locator(f'{ROOT} [data-role="contours"]').evaluate("p => p.parentNode.getAttribute('transform')")
+    configure(page)
 
 
 @pytest.mark.parametrize("steps", [1, 2])

@@ -8,6 +8,7 @@ From the built files (deterministic):
   the built files, is at most 1.5 MB; lazy figures sit only in folded blocks;
 * fontawesome.js is gone and the search index loads only on the search page;
 * the bibliography's labels read exactly like the citations that link to them.
+* code has no span per name, bracket or space, and is drawn in the same colours.
 
 In Chromium, one cold load of every page, then the controls:
 * the KaTeX fonts a page fetches are exactly the ones it preloads; icons draw;
@@ -350,6 +351,24 @@ def test_dark_mode_switches_the_page(page, server):
     dark = page.evaluate(background)
     channels = [int(c) for c in re.findall(r"\d+", dark)[:3]]
     assert dark != light and max(channels) < 80, (light, dark)
+
+
+def test_code_without_name_spans_keeps_its_colours_in_both_themes(page, server, pages):
+    """Names, brackets and spaces are plain text in code (_ext/lean_highlight.py); they are
+    drawn in the colour pygments.css gives their token class (.n, .p, .w), in light and dark."""
+    spans = sum(len(soup.select("div.highlight span.n, div.highlight span.p, div.highlight span.w"))
+                for soup in pages.values())
+    assert spans == 0
+    page.goto(server + "chapters/algorithm.html")
+    for theme in ("light", "dark"):
+        page.evaluate("t => { document.documentElement.dataset.theme = t; }", theme)
+        colours = page.evaluate("""() => {
+            const pre = document.querySelector('div.highlight-ipython3 div.highlight pre');
+            const probe = cls => { const s = document.createElement('span'); s.className = cls; pre.appendChild(s);
+                                   const c = getComputedStyle(s).color; s.remove(); return c; };
+            return {text: getComputedStyle(pre).color, n: probe('n'), p: probe('p'), w: probe('w'), k: probe('k')}; }""")
+        assert colours["text"] == colours["n"] == colours["p"] == colours["w"], (theme, colours)
+        assert colours["k"] != colours["text"], (theme, colours)  # keywords keep a colour of their own
 
 
 def test_full_screen_button_toggles_full_screen(page, server):

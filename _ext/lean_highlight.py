@@ -1,0 +1,72 @@
+"""Sphinx extension: highlighted code without a span around every name and bracket.
+
+Pygments wraps every token of a code block in ``<span class="…">``. In the
+theme's highlighting styles (light and dark), names (``n``), punctuation
+(``p``) and whitespace (``w``) are drawn exactly like plain text, so their
+spans change nothing on screen. Yet they are most of the elements of a code
+block, and of a page with much code: 3,100 of the exercises page's 16,000.
+Each one costs the browser style and layout work on every load.
+
+This extension highlights with a formatter that leaves a token of those types
+as plain text, for the types that both styles draw like plain text (checked
+when the book is built). ``_static/book.css`` gives a code block's text the
+colour Pygments gives plain text, the colour those spans had.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pygments.formatters import HtmlFormatter
+from pygments.styles import get_style_by_name
+from pygments.token import Punctuation, Text, Token, _TokenType
+from pygments.util import ClassNotFound
+
+# Token types whose span may go (only the types themselves, not subtypes such as Name.Builtin).
+CANDIDATES = (Token.Name, Punctuation, Text.Whitespace)
+
+
+def _look(style: Any, ttype: _TokenType) -> tuple:
+    s = style.style_for_token(ttype)
+    return (s["color"], s["bgcolor"], s["bold"], s["italic"], s["underline"], s["border"])
+
+
+def plain_types(*styles: Any) -> frozenset:
+    """The CANDIDATES that every one of ``styles`` draws exactly like plain text."""
+    return frozenset(t for t in CANDIDATES if all(_look(s, t) == _look(s, Text) for s in styles))
+
+
+def lean_formatter(plain: frozenset) -> type[HtmlFormatter]:
+    """An HtmlFormatter that writes tokens of the types in ``plain`` without a span."""
+
+    class LeanHtmlFormatter(HtmlFormatter):
+        def _get_css_classes(self, ttype):  # what the span of a token says; "" writes no span
+            return "" if ttype in plain else super()._get_css_classes(ttype)
+
+    return LeanHtmlFormatter
+
+
+def theme_styles(app: Any) -> list[Any]:
+    """The light and dark Pygments styles pydata-sphinx-theme writes pygments.css from."""
+    options = dict(app.builder.theme.get_options()) | dict(app.config.html_theme_options or {})
+    styles = []
+    for key in ("pygments_light_style", "pygments_dark_style"):
+        try:
+            styles.append(get_style_by_name(options[key]))
+        except (KeyError, ClassNotFound):
+            return []  # a style we cannot check: keep every span
+    return styles
+
+
+def _use_lean_formatter(app: Any) -> None:
+    highlighter = getattr(app.builder, "highlighter", None)
+    if highlighter is None or not hasattr(app.builder, "theme"):
+        return
+    styles = theme_styles(app)
+    if styles:
+        highlighter.formatter = lean_formatter(plain_types(*styles))
+
+
+def setup(app: Any) -> dict[str, Any]:
+    app.connect("builder-inited", _use_lean_formatter)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

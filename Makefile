@@ -60,13 +60,12 @@ book: check-node $(STAMP) $(NODE_STAMP)
 	$(SITE_FILES)
 	@echo "Open the book: file://$(CURDIR)/_build/html/index.html"
 
-# make test runs its stages two at a time where they do not depend on each
-# other (the unit tests and nbval beside the strict build, then the browser
-# tests beside the site checks), so that both cores stay busy; each stage's
-# output is printed whole when it ends.
+# make test runs its stages side by side, each as soon as what it needs is
+# there: the unit tests and nbval from the start, the browser tests and the
+# site checks once the strict build is done. So both cores stay busy; each
+# stage's output is printed whole when it ends.
 test: check-node $(STAMP) $(NODE_STAMP)
-	$(MAKE) --no-print-directory -j3 --output-sync=target unit nbval build-strict
-	$(MAKE) --no-print-directory -j2 --output-sync=target browser-tests site-checks
+	$(MAKE) --no-print-directory -j4 --output-sync=target unit nbval browser site-tests
 
 # Two pytest-xdist workers (the machines have 2 cores); nbval keeps each
 # notebook on one worker (--dist loadscope) so its cells run in order in one kernel.

@@ -11,11 +11,21 @@ This extension highlights with a formatter that leaves a token of those types
 as plain text, for the types that both styles draw like plain text (checked
 when the book is built). ``_static/book.css`` gives a code block's text the
 colour Pygments gives plain text, the colour those spans had.
+
+Longer text runs expose a slip in Sphinx's search-term highlighter
+(``sphinx_highlight.js``, which marks the words of a search on the page it
+opens): it walks an element's children with ``childNodes.forEach``, which
+reads their number once, so each mark it inserts (two new nodes) drops the
+last two children from the walk, and matches there stay unmarked. The
+extension serves that script with the walk over a copy of the children.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import sphinx
 
 from pygments.formatters import HtmlFormatter
 from pygments.styles import get_style_by_name
@@ -67,6 +77,29 @@ def _use_lean_formatter(app: Any) -> None:
         highlighter.formatter = lean_formatter(plain_types(*styles))
 
 
+SEARCH_HIGHLIGHTER = Path(sphinx.__file__).parent / "themes" / "basic" / "static" / "sphinx_highlight.js"
+LIVE_WALK = "node.childNodes.forEach("
+
+
+def fixed_search_highlighter(source: str) -> str:
+    """sphinx_highlight.js walking a copy of each element's children (an Array), not the live list."""
+    if source.count(LIVE_WALK) != 1:
+        raise RuntimeError(f"lean_highlight: {SEARCH_HIGHLIGHTER} has changed; {LIVE_WALK!r} is not there once")
+    return source.replace(LIVE_WALK, "Array.from(node.childNodes).forEach(")
+
+
+def _add_fixed_search_highlighter(app: Any, config: Any) -> None:
+    # written under the doctree folder and copied over Sphinx's own by html_static_path
+    folder = Path(app.doctreedir) / "lean_highlight_static"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / SEARCH_HIGHLIGHTER.name
+    text = fixed_search_highlighter(SEARCH_HIGHLIGHTER.read_text(encoding="utf-8"))
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    config.html_static_path.append(str(folder))
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("config-inited", _add_fixed_search_highlighter)
     app.connect("builder-inited", _use_lean_formatter)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -81,9 +81,9 @@
 
   function pathBegin() { pathLength = 0; }
 
-  function pathRoom() {   // at least 64 free bytes: a command with two coordinates fits
-    if (pathLength + 64 <= pathBytes.length) return;
-    var bigger = new Uint8Array(pathBytes.length * 2);
+  function pathRoom(bytes) {   // at least `bytes` free bytes after pathLength
+    if (pathLength + bytes <= pathBytes.length) return;
+    var bigger = new Uint8Array(Math.max(pathBytes.length * 2, pathLength + bytes));
     bigger.set(pathBytes);
     pathBytes = bigger;
   }
@@ -91,7 +91,8 @@
   function pathNumber(v) {
     if (!(v > -1e8 && v < 1e8)) {          // NaN, infinite or huge: num's text
       var text = num(v);
-      for (var c = 0; c < text.length && c < 40; c++) pathBytes[pathLength++] = text.charCodeAt(c);
+      pathRoom(text.length + 32);   // and room for what pathCommand writes after it
+      for (var c = 0; c < text.length; c++) pathBytes[pathLength++] = text.charCodeAt(c);
       return;
     }
     var tenths = Math.round(v * 10);      // |tenths| < 1e9: integer arithmetic in 32 bits
@@ -103,7 +104,7 @@
   }
 
   function pathCommand(letter, x, y) {
-    pathRoom();
+    pathRoom(32);   // a letter, two coordinates below 1e8 (at most 11 bytes each), a space and "h0"
     pathBytes[pathLength++] = letter;
     pathNumber(x);
     pathBytes[pathLength++] = 32;

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import sys
+
+import pytest
 from pathlib import Path
 
 from pygments import highlight
@@ -49,3 +51,13 @@ def test_the_stylesheet_still_styles_every_token():
     plain = lean_highlight.plain_types(*THEME_STYLES)
     lean = lean_highlight.lean_formatter(plain)(style=THEME_STYLES[0]).get_style_defs(".highlight")
     assert lean == HtmlFormatter(style=THEME_STYLES[0]).get_style_defs(".highlight")
+
+
+def test_the_search_highlighter_walks_a_copy_of_the_children():
+    fixed = lean_highlight.fixed_search_highlighter(lean_highlight.SEARCH_HIGHLIGHTER.read_text(encoding="utf-8"))
+    assert "Array.from(node.childNodes).forEach(" in fixed and lean_highlight.LIVE_WALK not in fixed
+
+
+def test_a_changed_search_highlighter_fails_the_build():
+    with pytest.raises(RuntimeError, match="has changed"):
+        lean_highlight.fixed_search_highlighter("const walk = (node) => [...node.childNodes].map(walk);")

@@ -448,6 +448,10 @@ def test_path_data_holds_each_coordinate_to_a_tenth(page):
         pts.forEach(([x, y], i) => i % 2 ? LF.pathLine(x, y) : LF.pathMove(x, y));
         LF.pathDot(12.5, 1e12);
         return LF.pathEnd(); }""", points)
+    huge = page.evaluate("""() => { const LF = window.LiveFigure; LF.pathBegin();
+        for (let i = 0; i < 3000; i++) LF.pathLine(-1e20, i % 2 ? NaN : -Infinity);
+        return LF.pathEnd(); }""")
+    assert huge == "L-100000000000000000000.0 -InfinityL-100000000000000000000.0 NaN" * 1500
     commands = re.findall(r"([MLh])([^MLh]*)", d)
     assert [c for c, _ in commands[:len(points)]] == ["M" if i % 2 == 0 else "L" for i in range(len(points))]
     for (x, y), (_, text) in zip(points, commands):

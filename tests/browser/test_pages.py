@@ -8,7 +8,8 @@ From the built files (deterministic):
   the built files, is at most 1.5 MB; lazy figures sit only in folded blocks;
 * fontawesome.js is gone and the search index loads only on the search page;
 * the bibliography's labels read exactly like the citations that link to them.
-* code has no span per name, bracket or space, and is drawn in the same colours.
+* code has no span per name, bracket or space, is drawn in the same colours, and a
+  search term is marked everywhere in it.
 
 In Chromium, one cold load of every page, then the controls:
 * the KaTeX fonts a page fetches are exactly the ones it preloads; icons draw;
@@ -369,6 +370,19 @@ def test_code_without_name_spans_keeps_its_colours_in_both_themes(page, server, 
             return {text: getComputedStyle(pre).color, n: probe('n'), p: probe('p'), w: probe('w'), k: probe('k')}; }""")
         assert colours["text"] == colours["n"] == colours["p"] == colours["w"], (theme, colours)
         assert colours["k"] != colours["text"], (theme, colours)  # keywords keep a colour of their own
+
+
+def test_a_search_term_is_marked_everywhere_in_the_code(page, server):
+    """Opened from a search (?highlight=), the page marks every match, in long runs of code text
+    too (_ext/lean_highlight.py serves sphinx_highlight.js walking a copy of the children)."""
+    page.goto(server + "chapters/algorithm.html?highlight=eta")
+    page.wait_for_function("() => document.querySelectorAll('span.highlighted').length > 0")
+    page.wait_for_timeout(200)
+    counts = page.evaluate("""() => Array.from(document.querySelectorAll('div.highlight pre')).map(pre =>
+        [pre.textContent.toLowerCase().split('eta').length - 1,
+         Array.from(pre.querySelectorAll('span.highlighted')).filter(s => s.textContent.toLowerCase() === 'eta').length])""")
+    assert sum(found for found, _ in counts) > 20  # the page's code uses eta (and theta, beta) often
+    assert [marked for _, marked in counts] == [found for found, _ in counts]
 
 
 def test_full_screen_button_toggles_full_screen(page, server):

@@ -17,7 +17,8 @@
     return function render(s) {
       var runs = window.AdagradExplorer.run(s), box = window.AdagradExplorer.viewBox(s.start);
       var k = PW / (box[1] - box[0]);
-      var sx = function (x) { return L + (x - box[0]) * k; }, sy = function (y) { return T + (box[3] - y) * k; };
+      var sx = LF.linearScale(box[0], box[1], L, L + (box[1] - box[0]) * k);
+      var sy = LF.linearScale(box[3], box[2], T, T + (box[3] - box[2]) * k);
       var out = ['<svg viewBox="0 0 ' + W + " " + H + '" class="lf-svg" style="width:57%;display:inline-block">'];
       out.push('<rect x="' + L + '" y="' + T + '" width="' + PW + '" height="' + PH + '" fill="none" stroke="#57606a"/>');
       var c = C.COS_SIN[Math.round(s.theta)];

@@ -342,8 +342,8 @@
 
     function drawFrame(s, box) {
       var scale = P.width / (box[1] - box[0]);
-      sx = function (x) { return P.x0 + (x - box[0]) * scale; };
-      sy = function (y) { return P.y0 + (box[3] - y) * scale; };
+      sx = LF.linearScale(box[0], box[1], P.x0, P.x0 + P.width);
+      sy = LF.linearScale(box[3], box[2], P.y0, P.y0 + (box[3] - box[2]) * scale);
       var boxKey = box.join(","), boxChanged = boxKey !== lastBoxKey;
       if (boxChanged) {
         dataFrame.setAttribute("transform", "matrix(" + [scale, 0, 0, -scale, P.x0 - box[0] * scale,
@@ -379,12 +379,12 @@
       // The iterates: zero-length strokes with round (GD: square) caps, which
       // cost far less to lay out than a small closed shape each. RMSProp's
       // diamonds are square caps in a frame turned by 45 degrees.
-      var turned = C.MARKER_SHAPES[m] === "diamond";
+      var turned = C.MARKER_SHAPES[m] === "diamond", kx = sx.k, cx = sx.c, ky = sy.k, cy = sy.c;
       LF.pathBegin();
       for (var j = 1; j <= s.steps; j++) {
         var x = r.x1[j], y = r.x2[j];
         if (x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3]) {
-          var px = sx(x), py = sy(y);
+          var px = cx + kx * x, py = cy + ky * y;   // sx(x), sy(y) inline
           if (turned) { var q = (px + py) * Math.SQRT1_2; py = (py - px) * Math.SQRT1_2; px = q; }
           LF.pathDot(px, py);
         }

@@ -173,12 +173,15 @@
 
   // ---- scales and ticks ----------------------------------------------------------
 
-  /* Maps [d0, d1] linearly onto [r0, r1]; .invert maps back. */
+  /* Maps [d0, d1] linearly onto [r0, r1], v -> c + k v (.k and .c are
+   * there for loops that map many points inline); .invert maps back. */
   function linearScale(d0, d1, r0, r1) {
     var k = (r1 - r0) / (d1 - d0);
     var f = function (v) { return r0 + (v - d0) * k; };
     f.invert = function (r) { return d0 + (r - r0) / k; };
     f.domain = [d0, d1];
+    f.k = k;
+    f.c = r0 - d0 * k;
     return f;
   }
 
@@ -363,7 +366,9 @@
   function inside(x, y, box) { return x >= box[0] && x <= box[1] && y >= box[2] && y <= box[3]; }
 
   /* Clip the polyline (xs[i], ys[i]), i = 0..last, to box = [xlo, xhi, ylo,
-   * yhi] in data units, and draw it through the scales sx, sy. Returns
+   * yhi] in data units, and draw it through the linear scales sx, sy (from
+   * linearScale: their .k and .c map each point inline, so that no number
+   * is boxed for the garbage collector on the way). Returns
    * {d: path data of the visible pieces, exits: [[x, y, edge], ...]}: every
    * point (in screen units) where the path leaves the box, and the edge it
    * leaves through. Segments with a non-finite end are skipped, and so are
@@ -373,14 +378,15 @@
   var seg = [0, 0, 0];
   function clip(xs, ys, last, box, sx, sy, crossing) {
     var exits = [], penDown = false;   // penDown: the last piece ended at point i
+    var kx = sx.k, cx = sx.c, ky = sy.k, cy = sy.c;
     pathBegin();
     for (var i = 0; i < last; i++) {
       var ax = xs[i], ay = ys[i], bx = xs[i + 1], by = ys[i + 1];
       if (!(isFinite(ax) && isFinite(ay) && isFinite(bx) && isFinite(by))) { penDown = false; continue; }
       var aIn = inside(ax, ay, box), bIn = inside(bx, by, box);
       if (aIn && bIn) {                              // the common case: all of it inside
-        if (!penDown) pathMove(sx(ax), sy(ay));
-        pathLine(sx(bx), sy(by));
+        if (!penDown) pathMove(cx + kx * ax, cy + ky * ay);
+        pathLine(cx + kx * bx, cy + ky * by);
         penDown = true;
         continue;
       }
@@ -389,14 +395,14 @@
       if (t0 > 0 || !penDown) {
         var p0x = t0 > 0 ? clamp(ax + t0 * (bx - ax), box[0], box[1]) : ax;
         var p0y = t0 > 0 ? clamp(ay + t0 * (by - ay), box[2], box[3]) : ay;
-        pathMove(sx(p0x), sy(p0y));
+        pathMove(cx + kx * p0x, cy + ky * p0y);
       }
       var p1x = bx, p1y = by;
       if (t1 < 1) {
         p1x = clamp(ax + t1 * (bx - ax), box[0], box[1]); p1y = clamp(ay + t1 * (by - ay), box[2], box[3]);
-        exits.push([sx(p1x), sy(p1y), seg[2]]);
+        exits.push([cx + kx * p1x, cy + ky * p1y, seg[2]]);
       }
-      pathLine(sx(p1x), sy(p1y));
+      pathLine(cx + kx * p1x, cy + ky * p1y);
       penDown = t1 === 1;
     }
     return { d: pathEnd(), exits: exits };

@@ -13,9 +13,10 @@
  * digits as Python's format(x, ".nf")), scales and ticks, a Panel (an <svg>
  * with a clipped plot area, axes whose tick marks and labels are pooled, and
  * a legend band), polyline clipping with the points where a path leaves,
- * marker shapes, path data written without garbage (pathBegin … pathEnd), controls (a labelled slider, a number box, a notch slider
- * whose box steps through the notches, a grid slider whose box takes only
- * the grid's values), and the URL hash.
+ * marker shapes, path data written without garbage (pathBegin … pathEnd),
+ * controls (a labelled slider, a number box, a notch slider whose box steps
+ * through the notches, a grid slider whose box takes only the grid's
+ * values), and the URL hash.
  */
 (function () {
   "use strict";

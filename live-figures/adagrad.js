@@ -341,11 +341,11 @@
     }
 
     function drawFrame(s, box) {
-      var scale = P.width / (box[1] - box[0]);
-      sx = LF.linearScale(box[0], box[1], P.x0, P.x0 + P.width);
-      sy = LF.linearScale(box[3], box[2], P.y0, P.y0 + (box[3] - box[2]) * scale);
       var boxKey = box.join(","), boxChanged = boxKey !== lastBoxKey;
-      if (boxChanged) {
+      if (boxChanged) {   // the scales depend on the view alone
+        var scale = P.width / (box[1] - box[0]);
+        sx = LF.linearScale(box[0], box[1], P.x0, P.x0 + P.width);
+        sy = LF.linearScale(box[3], box[2], P.y0, P.y0 + (box[3] - box[2]) * scale);
         dataFrame.setAttribute("transform", "matrix(" + [scale, 0, 0, -scale, P.x0 - box[0] * scale,
           P.y0 + box[3] * scale].join(" ") + ")");
         pathPanel.xTicks(LF.linearTicks(box[0], box[1], 7), sx);

@@ -10,10 +10,17 @@
 * Images inside folded blocks (dropdown solutions, toggles, hidden cell
   outputs) load lazily: Chromium fetches them when the block is opened, not
   with the page.
-* The book's own scripts (``_ext/static/``: the page contents' highlighting
-  and the scroll cue of wide equations) load with ``defer``, so that they never
-  hold up the parsing of the page. (Jupyter Book links every script in
-  ``_static/`` without it.)
+* The book's own scripts (``_ext/static/``: the page contents' highlighting,
+  the scroll cue of wide equations and the tab stops of scrolling blocks) load
+  with ``defer``, so that they never hold up the parsing of the page. (Jupyter
+  Book links every script in ``_static/`` without it.)
+* The theme's script without its pass over every code block at the load event
+  (``THEME_TAB_STOPS``), which reads each block's size and so lays out the
+  whole page, including the parts the browser skips until the reader comes
+  near them (``content-visibility`` in ``book.css``); ``tab-stops.js`` gives
+  the same tab stops, measuring each block when it is laid out. The patched
+  copy is written under the doctree folder and served over the theme's; the
+  build fails if the theme's script no longer reads as expected.
 """
 
 from __future__ import annotations
@@ -27,7 +34,11 @@ from docutils import nodes
 from markupsafe import Markup
 
 STATIC = Path(__file__).with_name("static")
-DEFERRED_SCRIPTS = ("page-toc.js", "math-scroll.js")
+DEFERRED_SCRIPTS = ("page-toc.js", "math-scroll.js", "tab-stops.js")
+THEME_SCRIPT = Path("scripts") / "pydata-sphinx-theme.js"
+# The theme's tab-stop pass over every scrollable block, started at the load event.
+THEME_TAB_STOPS = '"complete"===document.readyState?I():window.addEventListener("load",I)'
+THEME_TAB_STOPS_BODY = "e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1"
 _SCRIPT = re.compile(r'[ \t]*<script\b[^>]*\bsrc="([^"]*)"[^>]*>\s*</script>[ \t]*\n?')
 
 # asset file name -> what a page's body must contain for the asset to be of use there
@@ -101,8 +112,34 @@ def add_static(app: Any, config: Any) -> None:
     config.html_static_path.append(str(STATIC))
 
 
+def without_tab_stop_pass(source: str) -> str:
+    """The theme's script without starting its tab-stop pass (at once, or at the load event)."""
+    if source.count(THEME_TAB_STOPS) != 1 or THEME_TAB_STOPS_BODY not in source:
+        raise RuntimeError(f"lean_theme: the theme's {THEME_SCRIPT} has changed; "
+                           f"{THEME_TAB_STOPS!r} is not there once (see tab-stops.js)")
+    return source.replace(THEME_TAB_STOPS, "void 0")
+
+
+def theme_script(app: Any) -> Path:
+    import pydata_sphinx_theme
+
+    return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / THEME_SCRIPT
+
+
+def add_patched_theme_script(app: Any, config: Any) -> None:
+    # written under the doctree folder; html_static_path is copied after the theme's static files
+    folder = Path(app.doctreedir) / "lean_theme_static"
+    target = folder / THEME_SCRIPT
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = without_tab_stop_pass(theme_script(app).read_text(encoding="utf-8"))
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    config.html_static_path.append(str(folder))
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.connect("config-inited", add_static)
+    app.connect("config-inited", add_patched_theme_script)
     for script in DEFERRED_SCRIPTS:
         app.add_js_file(script, loading_method="defer")
     app.connect("builder-inited", add_filter)

@@ -15,11 +15,16 @@ After the build, this extension keeps the second way, smaller:
    still show, as WOFF, points the ``@font-face`` rules at the subsets, and
    removes the full fonts and ``fontawesome.js`` from the build.
 
-The look is the theme's own: same font, same glyphs, same CSS.
+The look is the theme's own: same font, same glyphs, same CSS. Every page
+preloads the solid font's subset, which draws the header's icons: otherwise
+the browser asks for it only once it has styled the page, and the page waits
+for it before it is drawn (not from ``file:`` pages, where a font preload
+would be refused as another origin's).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any, Iterable
@@ -133,6 +138,24 @@ def build_icons(app: Any, exception: Exception | None) -> None:
     logger.info("theme_icons: %d icons in use (%s)", len(used), ", ".join(sorted(used)))
 
 
+PRELOADED = WEBFONTS / "fa-solid-900.book.woff"
+PRELOAD_SCRIPT = """<script>
+if (location.protocol !== "file:") {{
+  const link = document.createElement("link");
+  Object.assign(link, {{rel: "preload", as: "font", type: "font/woff", crossOrigin: "anonymous", href: {href}}});
+  document.head.appendChild(link);
+}}
+</script>"""
+
+
+def preload_icon_font(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    if app.builder.format != "html" or app.config.html_theme != "sphinx_book_theme":
+        return
+    href = context["pathto"]("_static/" + PRELOADED.as_posix(), 1)
+    context["metatags"] = context.get("metatags", "") + "\n" + PRELOAD_SCRIPT.format(href=json.dumps(href))
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.connect("html-page-context", preload_icon_font)
     app.connect("build-finished", build_icons)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -632,7 +632,10 @@
 
   /* Make root a relayout boundary: contain: strict, with its height kept
    * equal to inner's (all its content) by a ResizeObserver. A redraw inside
-   * then lays out the figure alone instead of the whole page around it. */
+   * then lays out the figure alone instead of the whole page around it. The
+   * observer's first report sets the height, in the frame that first lays
+   * the figure out and before it is painted; measuring here instead would
+   * lay out the page while it is still being built. */
   function isolate(root, inner) {
     if (typeof ResizeObserver !== "function") return;
     var fit = function (height) {
@@ -640,7 +643,6 @@
       if (root.style.height !== text) root.style.height = text;
     };
     root.classList.add("lf-isolated");
-    fit(inner.getBoundingClientRect().height);
     new ResizeObserver(function (entries) {
       var entry = entries[entries.length - 1];
       fit(entry.borderBoxSize ? entry.borderBoxSize[0].blockSize : entry.contentRect.height);

@@ -89,3 +89,22 @@ def test_the_subset_font_has_exactly_the_characters_shown(tmp_path):
     font = TTFont(str(target))
     assert font.flavor == "woff" and set(font.getBestCmap()) == {0xF002, 0xF0C9}
     assert target.stat().st_size < 0.05 * source.stat().st_size
+
+
+def test_every_web_page_preloads_the_solid_icon_font_except_from_file_urls():
+    class App:
+        class builder:
+            format = "html"
+
+        class config:
+            html_theme = "sphinx_book_theme"
+
+    context = {"metatags": "<meta>", "pathto": lambda name, resource: "../" + name}
+    theme_icons.preload_icon_font(App, "chapters/algorithm", "page.html", context, None)
+    script = context["metatags"].split("<meta>\n", 1)[1]
+    assert '"../_static/vendor/fontawesome/webfonts/fa-solid-900.book.woff"' in script
+    assert 'location.protocol !== "file:"' in script and 'as: "font"' in script
+    App.builder.format = "latex"
+    other = {"metatags": "", "pathto": context["pathto"]}
+    theme_icons.preload_icon_font(App, "index", "page.html", other, None)
+    assert other["metatags"] == ""

@@ -2,7 +2,8 @@
  * this marks the sides that have more of the equation to scroll to, as
  * data-scroll="left", "right" or "left right", and book.css shades those
  * edges, so a reader sees that the equation goes on. Boxes are re-marked when
- * they are scrolled or resized, or when a font arrives. Without JavaScript the
+ * they are scrolled or resized, when a font arrives, or when the browser first
+ * lays out one it skipped (content-visibility, book.css). Without JavaScript the
  * box still scrolls. Loaded with `defer` by _ext/lean_theme.py.
  */
 (function () {
@@ -20,9 +21,16 @@
     return out.join(" ");
   }
 
+  /* False while the browser skips the box's layout (content-visibility,
+   * book.css): its sizes then say nothing; it is marked when it is laid out. */
+  function laidOut(box) {
+    return !box.checkVisibility || box.checkVisibility({contentVisibilityAuto: true});
+  }
+
   /* Mark every box: all sizes are read first, then every mark is written,
    * so the page is laid out once, not again after each mark. */
   function mark(boxes) {
+    boxes = boxes.filter(laidOut);
     var marks = boxes.map(sides);
     boxes.forEach(function (box, i) {
       if (marks[i]) { if (box.getAttribute("data-scroll") !== marks[i]) box.setAttribute("data-scroll", marks[i]); }
@@ -41,10 +49,15 @@
       box.addEventListener("scroll", function () { mark([box]); }, {passive: true});
       resized.observe(box);
     });
+    // A skipped equation that comes near the viewport is laid out, maybe
+    // without changing size: mark it then.
+    document.addEventListener("contentvisibilityautostatechange", function (event) {
+      if (!event.skipped) mark(Array.prototype.slice.call(event.target.querySelectorAll(SELECTOR)));
+    }, true);
     if (document.fonts) {
-      document.fonts.addEventListener("loadingdone", function () {
-        mark(boxes.filter(function (box) { return box.hasAttribute("data-scroll") || box.clientWidth; }));
-      });
+      // (mark measures only the boxes that are laid out: asking any other for
+      // its width would lay it out now)
+      document.fonts.addEventListener("loadingdone", function () { mark(boxes); });
     }
   }
 

@@ -161,6 +161,12 @@ def prepare(page, url: str) -> None:
 
 def problems(page, phone: bool) -> list[list[str]]:
     """What the open page hides, as [kind, where, detail] lists (see MEASURE)."""
+    # Blocks far from the viewport are not laid out until the reader comes near
+    # them (content-visibility: auto, book.css): lay every one out, as it is
+    # when read, so that each is measured as drawn.
+    page.evaluate("""() => document.querySelectorAll("article *").forEach(e => {
+        if (getComputedStyle(e).contentVisibility === "auto") e.style.contentVisibility = "visible";
+    })""")
     return page.evaluate(MEASURE, phone)
 
 

@@ -21,10 +21,13 @@ import re
 
 import numpy as np
 import pytest
+from bs4 import BeautifulSoup
 
 import d2lmini as d2l
 from d2lmini import explorer as ex
 from d2lmini.objectives import RotatedQuadratic
+
+from built_assets import page_scripts, page_stylesheets
 
 ROOT = '[data-explorer="adagrad"]'
 PAGE = "chapters/algorithm.html"
@@ -513,8 +516,10 @@ def test_the_files_load_only_on_pages_with_a_live_figure(book_dir):
     with_explorer = set()
     for path in pages:
         text = path.read_text(encoding="utf-8")
-        scripts = re.findall(r'<script[^>]*src="[^"]*live-figures/([^"?]+)', text)
-        styles = re.findall(r'<link[^>]*href="[^"]*live-figures/([^"?]+)', text)
+        rel = path.relative_to(book_dir).as_posix()
+        soup = BeautifulSoup(text, "html.parser")
+        scripts = [f.split("live-figures/", 1)[1] for f in page_scripts(book_dir, rel, soup) if "live-figures/" in f]
+        styles = [f.split("live-figures/", 1)[1] for f in page_stylesheets(book_dir, rel, soup) if "live-figures/" in f]
         # the page's live figures, in order: the shared module first, then every figure's data, then their scripts
         names = list(dict.fromkeys(re.findall(r'<div[^>]*\bdata-explorer="([^"]+)"', text)))
         if "adagrad" in names:

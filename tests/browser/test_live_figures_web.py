@@ -10,9 +10,13 @@ from __future__ import annotations
 import json
 import re
 
+from bs4 import BeautifulSoup
+
 from d2lmini import precondition as pc
 from d2lmini import sparse
 from d2lmini import sparse_grid as grid
+
+from built_assets import page_scripts, page_stylesheets
 
 PRECOND = '[data-explorer="preconditioning"]'
 SPARSE = '[data-explorer="sparse"]'
@@ -125,7 +129,9 @@ def test_each_figure_loads_only_on_its_pages(book_dir):
                        "sparse": {"chapters/sparse-features.html"}}
     for rel, text in pages.items():
         for name in holders:
-            loads = [f for f in (f"{name}.js", f"{name}-data.js", f"{name}.css") if f"live-figures/{f}" in text]
+            soup = BeautifulSoup(text, "html.parser")
+            files = set(page_scripts(book_dir, rel, soup) + page_stylesheets(book_dir, rel, soup))
+            loads = [f for f in (f"{name}.js", f"{name}-data.js", f"{name}.css") if f"_static/live-figures/{f}" in files]
             assert loads == ([f"{name}.js", f"{name}-data.js", f"{name}.css"] if rel in holders[name] else []), (rel, name)
 
 

@@ -7,6 +7,8 @@ From the built files (deterministic):
   folded away, the icon, the fonts its equations and icons use), summed from
   the built files, is at most 1.5 MB; lazy figures sit only in folded blocks;
 * fontawesome.js is gone and the search index loads only on the search page;
+* each page links one stylesheet and one deferred script, bundles of exactly
+  the files their manifest names;
 * the bibliography's labels read exactly like the citations that link to them.
 * code has no span per name, bracket or space, is drawn in the same colours, and a
   search term is marked everywhere in it.
@@ -14,6 +16,7 @@ From the built files (deterministic):
 In Chromium, one cold load of every page, then the controls:
 * the KaTeX fonts a page fetches are exactly the ones it preloads; icons draw;
   one search field shows, at desktop and at phone width;
+* a code box that scrolls is a tab stop, one that fits is not;
 * search, the download menu, dark mode and full screen work; the page contents
   highlight the section being read; a citation link shows its entry.
 """
@@ -28,6 +31,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from built_assets import AFTER_LOAD, page_scripts, page_stylesheets
 from test_crawl import built_pages
 
 REPO = Path(__file__).resolve().parents[2]
@@ -59,11 +63,12 @@ def _is_folded(tag) -> bool:
 
 
 @pytest.mark.site_audit  # every page (make audit)
-def test_no_page_loads_a_math_typesetting_script(pages):
+def test_no_page_loads_a_math_typesetting_script(pages, book_dir):
     found = {}
     for rel, soup in pages.items():
-        hits = [s.get("src") or s.get_text()[:80] for s in soup.find_all("script")
-                if TYPESETTING.search(s.get("src", "")) or TYPESETTING.search(s.get_text())]
+        files = page_scripts(book_dir, rel, soup) + page_stylesheets(book_dir, rel, soup)
+        hits = [f for f in files if TYPESETTING.search(f)]
+        hits += [s.get_text()[:80] for s in soup.find_all("script", src=False) if TYPESETTING.search(s.get_text())]
         hits += [link["href"] for link in soup.find_all("link", href=True) if TYPESETTING.search(link["href"])]
         if hits:
             found[rel] = hits
@@ -145,6 +150,10 @@ def page_bytes(book_dir: Path, rel: str, soup: BeautifulSoup) -> tuple[int, int,
         if match:  # katex_math's font preloads
             for href in json.loads(match.group(1)):
                 add(href)
+        match = AFTER_LOAD.search(script.get_text())
+        if match:  # the scripts a page starts once it has loaded
+            for src in json.loads(match.group(1)):
+                add(src)
     for sheet in [p for p in files if p.suffix == ".css"]:
         for url in FONT_URL.findall(sheet.read_text(encoding="utf-8")):
             url = url.strip("'\"")
@@ -186,9 +195,35 @@ def test_lazy_figures_are_only_in_folded_blocks(pages):
 def test_fontawesome_js_is_gone_and_the_search_index_loads_only_for_search(pages, book_dir):
     assert not (book_dir / "_static" / "scripts" / "fontawesome.js").exists()
     for rel, soup in pages.items():
-        sources = [s["src"] for s in soup.find_all("script", src=True)]
+        sources = page_scripts(book_dir, rel, soup)
         assert not any("fontawesome" in s for s in sources), rel
         assert any("searchindex.js" in s for s in sources) == (rel == "search.html"), (rel, sources)
+
+
+def test_each_page_links_one_stylesheet_and_one_script_made_of_the_files_its_manifest_names(pages, book_dir):
+    """A bundle holds its parts in the manifest's order, each once, under a comment naming it."""
+    manifest = json.loads((book_dir / "_static" / "bundles" / "manifest.json").read_text())
+    for name, parts in manifest.items():
+        text = (book_dir / "_static" / "bundles" / name).read_text(encoding="utf-8")
+        marks = re.findall(r"^/\* (_static/\S+) \*/$", text, re.M)
+        assert marks == parts, name
+        assert len(set(parts)) == len(parts), name
+        for part in parts:
+            assert (book_dir / part).is_file(), (name, part)
+            if name.endswith(".js"):  # scripts go in unchanged (less any source-map comment)
+                body = re.sub(r"^\s*(?://|/\*)# sourceMappingURL=\S+(?:\s*\*/)?\s*$", "",
+                              (book_dir / part).read_text(encoding="utf-8"), flags=re.M)
+                assert body in text, (name, part)
+    for rel, soup in pages.items():
+        sheets = [link["href"] for link in soup.find_all("link", href=True) if "stylesheet" in link.get("rel", [])]
+        assert len(sheets) == 1 and "_static/bundles/" in sheets[0], (rel, sheets)
+        scripts = [s["src"] for s in soup.find_all("script", src=True)]
+        if rel == "search.html":  # the search index runs the search tools as the page is parsed
+            assert not any("_static/bundles/" in s for s in scripts), scripts
+        else:
+            assert len(scripts) == 1 and "_static/bundles/" in scripts[0], (rel, scripts)
+            assert soup.find("script", src=True).has_attr("defer"), rel
+        assert "_static/scripts/bootstrap.js" in page_scripts(book_dir, rel, soup), rel
 
 
 @pytest.mark.site_audit  # every page (make audit)
@@ -268,9 +303,19 @@ def test_a_page_fetches_exactly_the_katex_fonts_it_preloads(cold_loads):
     wrong = {}
     for rel, record in cold_loads.items():
         fetched = sorted({u for u in record["desktop"]["requests"] if "/katex/fonts/" in u})
-        if fetched != sorted(record["preloaded"]):
-            wrong[rel] = {"fetched": fetched, "preloaded": record["preloaded"]}
+        preloaded = sorted(u for u in record["preloaded"] if "/katex/fonts/" in u)
+        if fetched != preloaded:
+            wrong[rel] = {"fetched": fetched, "preloaded": preloaded}
     assert not wrong, json.dumps(wrong, indent=1)
+
+
+@pytest.mark.site_audit
+def test_every_page_preloads_the_header_icon_font_over_http(cold_loads):
+    """The header's icons are drawn with the solid font; a page asks for it before it is styled."""
+    for rel, record in cold_loads.items():
+        icons = [u for u in record["preloaded"] if "/katex/fonts/" not in u]
+        assert [u.rsplit("/", 1)[1] for u in icons] == ["fa-solid-900.book.woff"], (rel, icons)
+        assert icons[0] in record["desktop"]["requests"], rel
 
 
 @pytest.mark.site_audit
@@ -433,6 +478,35 @@ def test_contents_highlight_the_exercise_being_read_with_solutions_open(page, se
     page.evaluate(settle)
     scroll, active, reading = page.evaluate(READ_STATE)
     assert active == [reading], (scroll, active, reading)
+
+
+TAB_STOP_BOXES = ("pre, .nboutput > .output_area, .cell_output > .output, .jp-RenderedHTMLCommon, "
+                  ".pst-scrollable-table-container")
+
+
+def test_a_box_that_scrolls_is_a_tab_stop_and_one_that_fits_is_not(page, server):
+    """Measured when each box is laid out, and again when the page narrows to a phone's width."""
+    page.goto(server + "chapters/from-scratch.html", wait_until="load")
+
+    def stops():
+        return page.evaluate("""async (selector) => {
+            const out = [];
+            for (const box of document.querySelectorAll("article " + selector)) {
+                if (!box.checkVisibility()) continue;  // inside a folded block
+                box.scrollIntoView();
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                const scrolls = box.scrollWidth > box.clientWidth || box.scrollHeight > box.clientHeight;
+                out.push([scrolls, box.getAttribute("tabindex")]);
+            }
+            return out;
+        }""", TAB_STOP_BOXES)
+
+    wide = stops()
+    assert wide and all(tab == ("0" if scrolls else "-1") for scrolls, tab in wide), wide
+    page.set_viewport_size({"width": 390, "height": 844})
+    narrow = stops()
+    assert all(tab == ("0" if scrolls else "-1") for scrolls, tab in narrow), narrow
+    assert sum(s for s, _ in narrow) > sum(s for s, _ in wide), "no box scrolls at phone width"
 
 
 def test_a_citation_link_shows_its_entry(page, server):

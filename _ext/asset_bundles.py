@@ -16,11 +16,15 @@ is rewritten:
   scripts stay where they are; they only set options, which they did before
   the scripts that read them ran anyway. A script with attributes besides
   ``src``, ``defer`` and ``type`` (which it may read as it runs) is left
-  alone. The search page keeps its scripts as they are: its index, loaded
-  there only, calls the search tools as the page is parsed.
+  alone. The search page keeps its scripts, each given ``defer`` (so they
+  still run in order, once the page is parsed): its index, loaded there
+  only, calls the search tools as it runs, and in one joined script the
+  tools' top-level ``const`` would be reached before it is declared.
 * **After load.** ``AFTER_LOAD`` scripts (Bootstrap, which only adds the
   theme's dropdown menus and tooltips) are not bundled: they start once the
-  page has loaded, so that evaluating them does not hold up its first drawing.
+  page has loaded and the browser is idle, so that evaluating them does not
+  hold up its drawing. A click on a menu before then starts them at once and
+  reaches the menu when they have run.
 
 Bundles go to ``_static/bundles/``, named by a hash of their content, so that
 pages with the same assets share one (and the browser caches it). Each part
@@ -49,8 +53,12 @@ logger = logging.getLogger(__name__)
 
 BUNDLES = "_static/bundles"
 AFTER_LOAD = ("scripts/bootstrap.js",)
-# A page with one of these keeps all its scripts as they are (the search page:
-# searchindex.js calls searchtools.js as the page is parsed).
+# The controls that need an AFTER_LOAD script to work (Bootstrap's menus).
+LATE_CONTROLS = '[data-bs-toggle="dropdown"]'
+# A page with one of these keeps all its scripts as they are: the search page,
+# where searchindex.js calls searchtools.js as the page is parsed, and whose
+# scripts, joined into one, would reach searchtools' top-level `const Search`
+# before it is declared.
 KEEPS_ITS_SCRIPTS = ("searchindex.js",)
 BUNDLABLE_SCRIPT_ATTRS = {"src", "defer", "type"}
 
@@ -179,15 +187,13 @@ class Bundler:
     def _bundle_scripts(self, page: Path, text: str) -> str:
         tags = [(match, attributes(match.group(1))) for match in _SCRIPT.finditer(text)]
         if any(urlsplit(attrs.get("src", "")).path.rsplit("/", 1)[-1] in KEEPS_ITS_SCRIPTS for _, attrs in tags):
-            return text
+            return _deferred(text, [m for m, attrs in tags if self._bundlable(page, attrs)])
         bundled, late, late_names = [], [], set()
         for match, attrs in tags:
-            src = attrs.get("src")
-            if not src or set(attrs) - BUNDLABLE_SCRIPT_ATTRS or attrs.get("type", "text/javascript") != "text/javascript":
+            if not self._bundlable(page, attrs):
                 continue
+            src = attrs["src"]
             path = local_file(page, src, self.outdir)
-            if path is None or is_bundle(path, self.outdir):
-                continue
             if any(path.as_posix().endswith(name) for name in AFTER_LOAD):
                 late.append((match, src))
                 late_names.add(path.name)
@@ -210,6 +216,14 @@ class Bundler:
             text = text.replace("</body>", _after_load([src for _, src in late]) + "</body>", 1)
         return text
 
+    def _bundlable(self, page: Path, attrs: dict[str, str]) -> bool:
+        """A script of this build that reads nothing from its tag (only ``src``, ``defer``, ``type``)."""
+        src = attrs.get("src")
+        if not src or set(attrs) - BUNDLABLE_SCRIPT_ATTRS or attrs.get("type", "text/javascript") != "text/javascript":
+            return False
+        path = local_file(page, src, self.outdir)
+        return path is not None and not is_bundle(path, self.outdir)
+
     def keep_only(self, pages: list[Path]) -> None:
         """Delete the bundles no page links any more (an earlier build's), and write the manifest."""
         used = {name for page in pages for name in _BUNDLE_REF.findall(page.read_text(encoding="utf-8"))}
@@ -218,6 +232,18 @@ class Bundler:
         self.manifest = {name: parts for name, parts in self.manifest.items() if name in used}
         if self.manifest:
             (self.dir / "manifest.json").write_text(json.dumps(self.manifest, indent=1, sort_keys=True) + "\n")
+
+
+def _deferred(text: str, matches: list[re.Match]) -> str:
+    """``text`` with each matched script tag given ``defer`` (deferred scripts keep their order)."""
+    out, pos = [], 0
+    for match in matches:
+        tag = match.group(0)
+        out.append(text[pos:match.start()])
+        out.append(tag if "defer" in attributes(match.group(1)) else tag.replace("<script", "<script defer", 1))
+        pos = match.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _preloads_one_of(match: re.Match, page: Path, outdir: Path, names: set[str]) -> bool:
@@ -241,16 +267,41 @@ def _splice(text: str, matches: list[re.Match], replacement: str | None) -> str:
 
 
 def _after_load(sources: list[str]) -> str:
-    """An inline script that appends ``sources`` (in order) once the page has loaded."""
+    """An inline script that appends ``sources`` (in order) once the page has loaded and the browser is idle.
+
+    A click on a menu button before they have run (they make the menus work)
+    starts them at once and is passed on to the button when they have run.
+    """
     urls = json.dumps(sources)
     return (
-        "<script>addEventListener(\"load\", function () {\n"
-        f"  {urls}.forEach(function (src) {{\n"
-        "    var script = document.createElement(\"script\");\n"
-        "    script.src = src; script.async = false; document.head.appendChild(script);\n"
-        "  });\n"
-        "}, {once: true});</script>\n"
-    )
+        "<script>(function () {\n"
+        "  var started = false, ready = false, pending = null;\n"
+        "  function start() {\n"
+        "    if (started) return;\n"
+        "    started = true;\n"
+        f"    var sources = {urls};\n"
+        "    sources.forEach(function (src, i) {\n"
+        "      var script = document.createElement(\"script\");\n"
+        "      script.src = src; script.async = false;\n"
+        "      if (i === sources.length - 1) script.onload = function () {\n"
+        "        ready = true;\n"
+        "        if (pending) pending.click();\n"
+        "      };\n"
+        "      document.head.appendChild(script);\n"
+        "    });\n"
+        "  }\n"
+        "  document.addEventListener(\"click\", function (event) {\n"
+        "    var menu = !ready && event.target.closest && event.target.closest(MENU);\n"
+        "    if (!menu) return;\n"
+        "    event.preventDefault(); event.stopImmediatePropagation();\n"
+        "    pending = menu; start();\n"
+        "  }, true);\n"
+        "  addEventListener(\"load\", function () {\n"
+        "    if (window.requestIdleCallback) requestIdleCallback(start, {timeout: 1000});\n"
+        "    else setTimeout(start, 0);\n"
+        "  }, {once: true});\n"
+        "})();</script>\n"
+    ).replace("MENU", json.dumps(LATE_CONTROLS))
 
 
 def book_pages(outdir: Path) -> list[Path]:

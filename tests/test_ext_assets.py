@@ -163,13 +163,21 @@ def test_rewriting_again_changes_nothing_and_unused_bundles_are_deleted(built):
     assert json.loads((built / "_static" / "bundles" / "manifest.json").read_text()) == bundler.manifest
 
 
-def test_the_search_page_keeps_its_scripts(built):
+def test_the_search_page_keeps_its_scripts_in_order_each_deferred(built):
     page = built / "search.html"
     page.write_text(PAGE.replace("../_static/", "_static/").replace(
         '<script src="_static/three.js"></script>', '<script src="searchindex.js"></script>'))
     (built / "searchindex.js").write_text("Search.setIndex({})\n")
     out = asset_bundles.Bundler(built).rewrite_page(page)
-    assert '<script src="_static/one.js"></script>' in out and '<script src="searchindex.js"></script>' in out
+    scripts = [line.strip() for line in out.splitlines() if "<script" in line and "src=" in line]
+    assert scripts == [
+        '<script defer src="_static/one.js"></script>',
+        '<script defer="defer" src="_static/two.js"></script>',
+        '<script src="https://example.org/far.js"></script>',  # another site's, or one that reads its tag:
+        '<script data-url_root="../" src="_static/reads-its-tag.js"></script>',  # left as they are
+        '<script defer src="_static/scripts/bootstrap.js?digest=1"></script>',
+        '<script defer src="searchindex.js"></script>',
+    ]
     assert "bundles/" in out.split("<script")[0]  # its stylesheets are still bundled
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup
 
 BUNDLES = "_static/bundles"
-AFTER_LOAD = re.compile(r'addEventListener\("load", function \(\) \{\s*(\[[^\]]*\])\.forEach')
+AFTER_LOAD = re.compile(r'var sources = (\[[^\]]*\]);')
 
 
 @functools.lru_cache(maxsize=None)

@@ -218,8 +218,9 @@ def test_each_page_links_one_stylesheet_and_one_script_made_of_the_files_its_man
         sheets = [link["href"] for link in soup.find_all("link", href=True) if "stylesheet" in link.get("rel", [])]
         assert len(sheets) == 1 and "_static/bundles/" in sheets[0], (rel, sheets)
         scripts = [s["src"] for s in soup.find_all("script", src=True)]
-        if rel == "search.html":  # the search index runs the search tools as the page is parsed
+        if rel == "search.html":  # its scripts, each deferred (see asset_bundles)
             assert not any("_static/bundles/" in s for s in scripts), scripts
+            assert all(s.has_attr("defer") for s in soup.find_all("script", src=True)), rel
         else:
             assert len(scripts) == 1 and "_static/bundles/" in scripts[0], (rel, scripts)
             assert soup.find("script", src=True).has_attr("defer"), rel
@@ -383,6 +384,19 @@ def test_download_menu_offers_the_notebook(page, server, book_dir):
     response = page.request.get(urljoin(page.url, href))
     assert response.ok and json.loads(response.body())["cells"]
     assert page.locator(".dropdown-download-buttons .btn-download-pdf-button").is_visible()
+
+
+def test_a_click_on_the_download_menu_before_its_script_has_run_still_opens_it(page, server):
+    """Bootstrap, which makes the menus work, starts once the page is idle after load; an early click waits for it."""
+    page.goto(server + "chapters/algorithm.html", wait_until="domcontentloaded")
+    had_bootstrap = page.evaluate("""() => {
+        const had = "bootstrap" in window;
+        document.querySelector(".dropdown-download-buttons button.dropdown-toggle").click();
+        return had;
+    }""")
+    assert had_bootstrap is False
+    page.locator(".dropdown-download-buttons .btn-download-source-button").wait_for(state="visible")
+    assert page.evaluate("'bootstrap' in window")
 
 
 def test_dark_mode_switches_the_page(page, server):

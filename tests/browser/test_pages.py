@@ -388,15 +388,24 @@ def test_download_menu_offers_the_notebook(page, server, book_dir):
 
 def test_a_click_on_the_download_menu_before_its_script_has_run_still_opens_it(page, server):
     """Bootstrap, which makes the menus work, starts once the page is idle after load; an early click waits for it."""
-    page.goto(server + "chapters/algorithm.html", wait_until="domcontentloaded")
+    held = []  # Bootstrap's request, answered only after the click
+    page.route("**/_static/scripts/bootstrap.js*", lambda route: held.append(route))
+    page.goto(server + "chapters/algorithm.html", wait_until="load")
     had_bootstrap = page.evaluate("""() => {
         const had = "bootstrap" in window;
         document.querySelector(".dropdown-download-buttons button.dropdown-toggle").click();
         return had;
     }""")
     assert had_bootstrap is False
-    page.locator(".dropdown-download-buttons .btn-download-source-button").wait_for(state="visible")
-    assert page.evaluate("'bootstrap' in window")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(20)
+    assert len(held) == 1, "the click did not start Bootstrap"
+    source = page.locator(".dropdown-download-buttons .btn-download-source-button")
+    assert not source.is_visible()
+    held[0].continue_()
+    source.wait_for(state="visible")
 
 
 def test_dark_mode_switches_the_page(page, server):

@@ -372,6 +372,10 @@ def test_search_finds_pages(page, server):
     results = page.locator("#search-results ul.search li")
     results.first.wait_for(timeout=20_000)
     assert results.count() >= 3
+    # the search page's own field has the focus, with the query selected
+    assert page.evaluate("""() => { const f = document.querySelector(".bd-search-container form.bd-search input");
+        return document.activeElement === f && f.value === "Adagrad"
+               && f.selectionStart === 0 && f.selectionEnd === f.value.length; }""")
 
 
 def test_download_menu_offers_the_notebook(page, server, book_dir):

@@ -120,7 +120,8 @@ def without_tab_stop_pass(source: str) -> str:
     return source.replace(THEME_TAB_STOPS, "void 0")
 
 
-def theme_script(app: Any) -> Path:
+def theme_script() -> Path:
+    """The theme's own script, in the installed pydata-sphinx-theme."""
     import pydata_sphinx_theme
 
     return Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static" / THEME_SCRIPT
@@ -131,7 +132,7 @@ def add_patched_theme_script(app: Any, config: Any) -> None:
     folder = Path(app.doctreedir) / "lean_theme_static"
     target = folder / THEME_SCRIPT
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = without_tab_stop_pass(theme_script(app).read_text(encoding="utf-8"))
+    text = without_tab_stop_pass(theme_script().read_text(encoding="utf-8"))
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     config.html_static_path.append(str(folder))

@@ -191,7 +191,7 @@ def test_a_script_bundle_that_does_not_parse_fails_the_build(built):
 # --- lean_theme: the theme script without its tab-stop pass ---------------------------------
 
 def test_the_theme_script_loses_only_its_tab_stop_pass():
-    source = lean_theme.theme_script(None).read_text(encoding="utf-8")
+    source = lean_theme.theme_script().read_text(encoding="utf-8")
     patched = lean_theme.without_tab_stop_pass(source)
     assert lean_theme.THEME_TAB_STOPS not in patched
     assert patched.replace("void 0", "") == source.replace(lean_theme.THEME_TAB_STOPS, "").replace("void 0", "")

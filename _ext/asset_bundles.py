@@ -55,10 +55,9 @@ BUNDLES = "_static/bundles"
 AFTER_LOAD = ("scripts/bootstrap.js",)
 # The controls that need an AFTER_LOAD script to work (Bootstrap's menus).
 LATE_CONTROLS = '[data-bs-toggle="dropdown"]'
-# A page with one of these keeps all its scripts as they are: the search page,
-# where searchindex.js calls searchtools.js as the page is parsed, and whose
-# scripts, joined into one, would reach searchtools' top-level `const Search`
-# before it is declared.
+# A page with one of these keeps its scripts apart, each deferred: the search
+# page, whose scripts, joined into one, would reach searchtools' top-level
+# `const Search` before it is declared.
 KEEPS_ITS_SCRIPTS = ("searchindex.js",)
 BUNDLABLE_SCRIPT_ATTRS = {"src", "defer", "type"}
 
@@ -69,7 +68,7 @@ _CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)""")
 _CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?(['"]?)([^'")\s;]+)\1\s*\)?\s*;""")
 _CHARSET = re.compile(r'@charset\s+"[^"]*"\s*;')
 _BUNDLE_REF = re.compile(r'_static/bundles/([0-9a-f]{16}\.(?:css|js))"')
-_SOURCE_MAP = re.compile(r"^\s*(?://|/\*)# sourceMappingURL=\S+(?:\s*\*/)?\s*$", re.M)
+_SOURCE_MAP = re.compile(r"^\s*(?://|/\*)# sourceMappingURL=\S+(?:\s*\*/)?\s*$", re.MULTILINE)
 
 
 def attributes(tag_body: str) -> dict[str, str]:
@@ -152,7 +151,7 @@ class Bundler:
 
     def check_script(self, path: Path) -> None:
         try:
-            done = subprocess.run([self.node, "--check", str(path)], capture_output=True, text=True, timeout=120)
+            done = subprocess.run([self.node, "--check", str(path)], capture_output=True, text=True, timeout=120, check=False)
         except FileNotFoundError:
             raise ExtensionError("asset_bundles needs Node.js >= 18 (`node` was not found on PATH)") from None
         if done.returncode != 0:
@@ -187,13 +186,13 @@ class Bundler:
     def _bundle_scripts(self, page: Path, text: str) -> str:
         tags = [(match, attributes(match.group(1))) for match in _SCRIPT.finditer(text)]
         if any(urlsplit(attrs.get("src", "")).path.rsplit("/", 1)[-1] in KEEPS_ITS_SCRIPTS for _, attrs in tags):
-            return _deferred(text, [m for m, attrs in tags if self._bundlable(page, attrs)])
+            return _deferred(text, [m for m, attrs in tags if self._bundlable_file(page, attrs)])
         bundled, late, late_names = [], [], set()
         for match, attrs in tags:
-            if not self._bundlable(page, attrs):
+            path = self._bundlable_file(page, attrs)
+            if path is None:
                 continue
             src = attrs["src"]
-            path = local_file(page, src, self.outdir)
             if any(path.as_posix().endswith(name) for name in AFTER_LOAD):
                 late.append((match, src))
                 late_names.add(path.name)
@@ -216,13 +215,13 @@ class Bundler:
             text = text.replace("</body>", _after_load([src for _, src in late]) + "</body>", 1)
         return text
 
-    def _bundlable(self, page: Path, attrs: dict[str, str]) -> bool:
-        """A script of this build that reads nothing from its tag (only ``src``, ``defer``, ``type``)."""
+    def _bundlable_file(self, page: Path, attrs: dict[str, str]) -> Path | None:
+        """The file of a script of this build that reads nothing from its tag (only ``src``, ``defer``, ``type``)."""
         src = attrs.get("src")
         if not src or set(attrs) - BUNDLABLE_SCRIPT_ATTRS or attrs.get("type", "text/javascript") != "text/javascript":
-            return False
+            return None
         path = local_file(page, src, self.outdir)
-        return path is not None and not is_bundle(path, self.outdir)
+        return None if path is None or is_bundle(path, self.outdir) else path
 
     def keep_only(self, pages: list[Path]) -> None:
         """Delete the bundles no page links any more (an earlier build's), and write the manifest."""
@@ -305,6 +304,7 @@ def _after_load(sources: list[str]) -> str:
 
 
 def book_pages(outdir: Path) -> list[Path]:
+    """The built pages (not the copies of sources, nor anything under ``_static/``)."""
     return sorted(p for p in outdir.rglob("*.html") if p.relative_to(outdir).parts[0] not in {"_static", "_sources"})
 
 

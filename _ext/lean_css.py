@@ -24,6 +24,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from asset_bundles import book_pages
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
@@ -45,8 +46,7 @@ TIMEOUT = 300  # seconds
 
 def content_files(outdir: Path) -> list[Path]:
     """Every built page and every script under ``_static/`` (what a selector could match)."""
-    pages = [p for p in outdir.rglob("*.html") if p.relative_to(outdir).parts[0] not in {"_static", "_sources"}]
-    return sorted(pages) + sorted((outdir / "_static").rglob("*.js"))
+    return book_pages(outdir) + sorted((outdir / "_static").rglob("*.js"))
 
 
 def theme_sheets(static: Path) -> list[Path]:

@@ -22,7 +22,7 @@ BUNDLES = "_static/bundles"
 AFTER_LOAD = re.compile(r'var sources = (\[[^\]]*\]);')
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def manifest(book_dir: Path) -> dict[str, list[str]]:
     path = book_dir / BUNDLES / "manifest.json"
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}

@@ -16,10 +16,10 @@ is rewritten:
   scripts stay where they are; they only set options, which they did before
   the scripts that read them ran anyway. A script with attributes besides
   ``src``, ``defer`` and ``type`` (which it may read as it runs) is left
-  alone. The search page keeps its scripts, each given ``defer`` (so they
-  still run in order, once the page is parsed): its index, loaded there
-  only, calls the search tools as it runs, and in one joined script the
-  tools' top-level ``const`` would be reached before it is declared.
+  alone. Sphinx's search tools cannot be joined: ``sphinx_highlight.js``'s
+  ``typeof Search`` would reach their top-level ``const Search`` before it
+  is declared, which throws. A page that has them as a script tag fails the
+  build (the search page loads them itself, see ``_templates/search.html``).
 * **After load.** ``AFTER_LOAD`` scripts (Bootstrap, which only adds the
   theme's dropdown menus and tooltips) are not bundled: they start once the
   page has loaded and the browser is idle, so that evaluating them does not
@@ -55,10 +55,9 @@ BUNDLES = "_static/bundles"
 AFTER_LOAD = ("scripts/bootstrap.js",)
 # The controls that need an AFTER_LOAD script to work (Bootstrap's menus).
 LATE_CONTROLS = '[data-bs-toggle="dropdown"]'
-# A page with one of these keeps its scripts apart, each deferred: the search
-# page, whose scripts, joined into one, would reach searchtools' top-level
-# `const Search` before it is declared.
-KEEPS_ITS_SCRIPTS = ("searchindex.js",)
+# Scripts that cannot be joined: sphinx_highlight's `typeof Search` would reach
+# searchtools' top-level `const Search` before it is declared.
+CANNOT_JOIN = ("searchtools.js",)
 BUNDLABLE_SCRIPT_ATTRS = {"src", "defer", "type"}
 
 _TAG_ATTR = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*"([^"]*)")?')
@@ -185,14 +184,15 @@ class Bundler:
 
     def _bundle_scripts(self, page: Path, text: str) -> str:
         tags = [(match, attributes(match.group(1))) for match in _SCRIPT.finditer(text)]
-        if any(urlsplit(attrs.get("src", "")).path.rsplit("/", 1)[-1] in KEEPS_ITS_SCRIPTS for _, attrs in tags):
-            return _deferred(text, [m for m, attrs in tags if self._bundlable_file(page, attrs)])
         bundled, late, late_names = [], [], set()
         for match, attrs in tags:
             path = self._bundlable_file(page, attrs)
             if path is None:
                 continue
             src = attrs["src"]
+            if path.name in CANNOT_JOIN:
+                raise ExtensionError(f"asset_bundles: {page} links {path.name}, which cannot be joined with the "
+                                     "page's other scripts (see _templates/search.html)")
             if any(path.as_posix().endswith(name) for name in AFTER_LOAD):
                 late.append((match, src))
                 late_names.add(path.name)
@@ -231,18 +231,6 @@ class Bundler:
         self.manifest = {name: parts for name, parts in self.manifest.items() if name in used}
         if self.manifest:
             (self.dir / "manifest.json").write_text(json.dumps(self.manifest, indent=1, sort_keys=True) + "\n")
-
-
-def _deferred(text: str, matches: list[re.Match]) -> str:
-    """``text`` with each matched script tag given ``defer`` (deferred scripts keep their order)."""
-    out, pos = [], 0
-    for match in matches:
-        tag = match.group(0)
-        out.append(text[pos:match.start()])
-        out.append(tag if "defer" in attributes(match.group(1)) else tag.replace("<script", "<script defer", 1))
-        pos = match.end()
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def _preloads_one_of(match: re.Match, page: Path, outdir: Path, names: set[str]) -> bool:

@@ -18,6 +18,10 @@ opens): it walks an element's children with ``childNodes.forEach``, which
 reads their number once, so each mark it inserts (two new nodes) drops the
 last two children from the walk, and matches there stay unmarked. The
 extension serves that script with the walk over a copy of the children.
+That script also replaces the page's history entry on every page it runs
+on, to take a ``?highlight=`` off the address; the served script does so
+only when the address has one (on other pages the call did nothing but
+cost time while the page was drawn).
 """
 
 from __future__ import annotations
@@ -79,13 +83,24 @@ def _use_lean_formatter(app: Any) -> None:
 
 SEARCH_HIGHLIGHTER = Path(sphinx.__file__).parent / "themes" / "basic" / "static" / "sphinx_highlight.js"
 LIVE_WALK = "node.childNodes.forEach("
+ADDRESS_CLEAN_UP = """    url.searchParams.delete("highlight");
+    window.history.replaceState({}, "", url);
+"""
+ADDRESS_CLEAN_UP_IF_NEEDED = """    if (url.searchParams.has("highlight")) {
+      url.searchParams.delete("highlight");
+      window.history.replaceState({}, "", url);
+    }
+"""
 
 
 def fixed_search_highlighter(source: str) -> str:
-    """sphinx_highlight.js walking a copy of each element's children (an Array), not the live list."""
-    if source.count(LIVE_WALK) != 1:
-        raise RuntimeError(f"lean_highlight: {SEARCH_HIGHLIGHTER} has changed; {LIVE_WALK!r} is not there once")
-    return source.replace(LIVE_WALK, "Array.from(node.childNodes).forEach(")
+    """sphinx_highlight.js walking a copy of each element's children (an Array), not the live list,
+    and replacing the history entry only when the address has a ``highlight`` parameter to take off."""
+    for piece in (LIVE_WALK, ADDRESS_CLEAN_UP):
+        if source.count(piece) != 1:
+            raise RuntimeError(f"lean_highlight: {SEARCH_HIGHLIGHTER} has changed; {piece!r} is not there once")
+    return (source.replace(LIVE_WALK, "Array.from(node.childNodes).forEach(")
+            .replace(ADDRESS_CLEAN_UP, ADDRESS_CLEAN_UP_IF_NEEDED))
 
 
 def _add_fixed_search_highlighter(app: Any, config: Any) -> None:

@@ -9,7 +9,7 @@ starting values). For every figure in :data:`FIGURES` this extension
   build;
 - writes ``_static/live-figures/<name>-data.js``, which sets
   ``window.LiveFigureData[name]`` to the figure's constants, computed by
-  d2lmini at build time (nothing is retyped in JavaScript);
+  d2lmini at build time (nothing is retyped in JavaScript), read from JSON;
 - adds those files to each page whose body holds ``data-explorer="<name>"``,
   and to no other page (Sphinx adds a file to one page when
   ``add_js_file``/``add_css_file`` is called in ``html-page-context``);
@@ -213,6 +213,20 @@ def add_live_figures(app: Any, pagename: str, templatename: str, context: dict, 
         app.add_js_file(f"{OUT}/{figure.script}", priority=602)
 
 
+def data_script(name: str, data: dict[str, Any]) -> str:
+    """The script that sets ``window.LiveFigureData[name]`` to ``data``.
+
+    The data goes in as a JSON string read by ``JSON.parse``, which the
+    browser reads several times faster than the same object written as a
+    JavaScript literal (the sparse figure's is some 300 kB).
+    """
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
+    return (
+        "/* Written by _ext/live_figures.py from d2lmini at build time. */\n"
+        f"(window.LiveFigureData = window.LiveFigureData || {{}})[{json.dumps(name)}] = JSON.parse({json.dumps(text)});\n"
+    )
+
+
 def write_assets(app: Any) -> None:
     """Copy the scripts and styles into the build and write each figure's data.
 
@@ -226,12 +240,7 @@ def write_assets(app: Any) -> None:
     files = set(SHARED)
     for figure in FIGURES.values():
         files.update(f for f in (figure.script, figure.style) if f)
-        data = json.dumps(figure.data(), separators=(",", ":"), allow_nan=False)
-        (out / f"{figure.name}-data.js").write_text(
-            "/* Written by _ext/live_figures.py from d2lmini at build time. */\n"
-            f"(window.LiveFigureData = window.LiveFigureData || {{}})[{json.dumps(figure.name)}] = {data};\n",
-            encoding="utf-8",
-        )
+        (out / f"{figure.name}-data.js").write_text(data_script(figure.name, figure.data()), encoding="utf-8")
     for name in sorted(files):
         shutil.copyfile(SOURCES / name, out / name)
 

@@ -166,6 +166,11 @@
   /* Shortest text that reads back as v (Python: repr without a trailing ".0"). */
   function numberText(v) { return String(v); }
 
+  /* A whole number with a comma between groups of three digits ("4,000"), as
+   * toLocaleString("en") writes it, without making the browser load its
+   * locale data while the page is drawn. */
+  function countText(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+
   /* A number for a label: the minus sign U+2212, at most `digits` significant digits. */
   function label(v, digits) {
     var text = String(Number(v.toPrecision(digits || 3)));
@@ -678,7 +683,8 @@
 
   window.LiveFigure = Object.freeze({
     el: el, tag: tag, setText: setText, setAttr: setAttr, newId: newId,
-    num: num, formatFixed: formatFixed, formatPoint: formatPoint, numberText: numberText, label: label,
+    num: num, formatFixed: formatFixed, formatPoint: formatPoint, numberText: numberText, countText: countText,
+    label: label,
     linearScale: linearScale, logScale: logScale, linearTicks: linearTicks, integerTicks: integerTicks,
     logTicks: logTicks, Panel: Panel, legend: legend, markerPath: markerPath, EXIT_SHAPES: EXIT_SHAPES,
     pathBegin: pathBegin, pathMove: pathMove, pathLine: pathLine, pathDot: pathDot, pathEnd: pathEnd,

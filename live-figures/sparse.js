@@ -85,7 +85,7 @@
         label: k.label, boxLabel: k.box, symbol: k.symbol, values: C[k.values], value: initial[k.key], what: k.symbol });
     });
     LF.tag("p", { class: "lf-help lf-grid-note" }, "The figure moves between precomputed runs: each setting is one run of " +
-      "the chapter\u2019s experiment (seed " + C.SEED + ", " + C.N.toLocaleString("en") + " examples, each rule\u2019s \u03b70 " +
+      "the chapter\u2019s experiment (seed " + C.SEED + ", " + LF.countText(C.N) + " examples, each rule\u2019s \u03b70 " +
       "tuned on validation data), computed when the book was built; the sliders step through its " + C.GRID_SIZE +
       " runs.", form);
 

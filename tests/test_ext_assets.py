@@ -1,9 +1,11 @@
-"""_ext/lean_css.py, _ext/asset_bundles.py and lean_theme's patched theme script, on small made-up builds."""
+"""_ext/lean_css.py, _ext/asset_bundles.py, lean_theme's patched theme script and live_figures' data scripts,
+on small made-up builds."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -16,6 +18,7 @@ sys.path.insert(0, str(REPO / "_ext"))
 import asset_bundles  # noqa: E402
 import lean_css  # noqa: E402
 import lean_theme  # noqa: E402
+import live_figures  # noqa: E402
 
 NODE_MODULES = REPO / "node_modules"
 needs_purgecss = pytest.mark.skipif(
@@ -163,22 +166,13 @@ def test_rewriting_again_changes_nothing_and_unused_bundles_are_deleted(built):
     assert json.loads((built / "_static" / "bundles" / "manifest.json").read_text()) == bundler.manifest
 
 
-def test_the_search_page_keeps_its_scripts_in_order_each_deferred(built):
+def test_a_page_that_links_the_search_tools_fails_the_build(built):
     page = built / "search.html"
     page.write_text(PAGE.replace("../_static/", "_static/").replace(
-        '<script src="_static/three.js"></script>', '<script src="searchindex.js"></script>'))
-    (built / "searchindex.js").write_text("Search.setIndex({})\n")
-    out = asset_bundles.Bundler(built).rewrite_page(page)
-    scripts = [line.strip() for line in out.splitlines() if "<script" in line and "src=" in line]
-    assert scripts == [
-        '<script defer src="_static/one.js"></script>',
-        '<script defer="defer" src="_static/two.js"></script>',
-        '<script src="https://example.org/far.js"></script>',  # another site's, or one that reads its tag:
-        '<script data-url_root="../" src="_static/reads-its-tag.js"></script>',  # left as they are
-        '<script defer src="_static/scripts/bootstrap.js?digest=1"></script>',
-        '<script defer src="searchindex.js"></script>',
-    ]
-    assert "bundles/" in out.split("<script")[0]  # its stylesheets are still bundled
+        '<script src="_static/three.js"></script>', '<script src="_static/searchtools.js"></script>'))
+    write(built, {"_static/searchtools.js": "const Search = {};\n"})
+    with pytest.raises(ExtensionError, match="searchtools.js, which cannot be joined"):
+        asset_bundles.Bundler(built).rewrite_page(page)
 
 
 @needs_node
@@ -200,3 +194,18 @@ def test_the_theme_script_loses_only_its_tab_stop_pass():
 def test_a_changed_theme_script_fails_the_build():
     with pytest.raises(RuntimeError, match="has changed"):
         lean_theme.without_tab_stop_pass("window.addEventListener('load', somethingElse)")
+
+
+# --- live_figures: a figure's data script ------------------------------------------------------
+
+@needs_node
+def test_a_figures_data_script_sets_exactly_its_data(tmp_path):
+    data = {"LEGEND": {"adagrad": "Adagrad \u03b70/\u221a(s + \u03b5)"}, "TEXT": 'a "quote", a \\ and </script>',
+            "POINTS": [[0.1, -2.5e-7, None], [True, 4000]], "EMPTY": {}}
+    path = tmp_path / "sparse-data.js"
+    path.write_text(live_figures.data_script("sparse", data), encoding="utf-8")
+    assert "JSON.parse(" in path.read_text(encoding="utf-8")
+    read = ("globalThis.window = {LiveFigureData: {other: 1}}; require(process.argv[1]);"
+            "process.stdout.write(JSON.stringify(window.LiveFigureData));")
+    out = subprocess.run(["node", "-e", read, str(path)], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == {"other": 1, "sparse": data}

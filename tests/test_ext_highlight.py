@@ -58,6 +58,15 @@ def test_the_search_highlighter_walks_a_copy_of_the_children():
     assert "Array.from(node.childNodes).forEach(" in fixed and lean_highlight.LIVE_WALK not in fixed
 
 
+def test_the_search_highlighter_replaces_the_history_entry_only_for_an_address_with_highlight():
+    source = lean_highlight.SEARCH_HIGHLIGHTER.read_text(encoding="utf-8")
+    fixed = lean_highlight.fixed_search_highlighter(source)
+    assert lean_highlight.ADDRESS_CLEAN_UP in source and lean_highlight.ADDRESS_CLEAN_UP not in fixed
+    assert fixed.count("window.history.replaceState(") == 1
+    guarded = fixed[fixed.index('if (url.searchParams.has("highlight")) {'):]
+    assert guarded.index("window.history.replaceState(") < guarded.index("}")
+
+
 def test_a_changed_search_highlighter_fails_the_build():
     with pytest.raises(RuntimeError, match="has changed"):
         lean_highlight.fixed_search_highlighter("const walk = (node) => [...node.childNodes].map(walk);")

@@ -137,7 +137,10 @@ def test_each_figure_loads_only_on_its_pages(book_dir):
 
 def _data_file(book_dir, name):
     text = (book_dir / "_static" / "live-figures" / f"{name}-data.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("] = ") + 4:].rstrip().rstrip(";"))
+    literal = re.fullmatch(r"(?s)/\*[^*]*\*/\n\(window\.LiveFigureData = window\.LiveFigureData \|\| \{\}\)"
+                           r"\[\"\w+\"\] = JSON\.parse\((\".*\")\);\n", text)
+    assert literal, text[:200]
+    return json.loads(json.loads(literal.group(1)))
 
 
 def test_the_figures_data_is_d2lminis(book_dir, monkeypatch):

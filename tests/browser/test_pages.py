@@ -192,12 +192,35 @@ def test_lazy_figures_are_only_in_folded_blocks(pages):
     assert any(soup.find_all("img", loading="lazy") for soup in pages.values()), "no folded figure is lazy"
 
 
-def test_fontawesome_js_is_gone_and_the_search_index_loads_only_for_search(pages, book_dir):
+def test_fontawesome_js_is_gone_and_no_page_links_the_search_tools(pages, book_dir):
+    """The search page loads them itself, only for a query (see the next test)."""
     assert not (book_dir / "_static" / "scripts" / "fontawesome.js").exists()
     for rel, soup in pages.items():
         sources = page_scripts(book_dir, rel, soup)
         assert not any("fontawesome" in s for s in sources), rel
-        assert any("searchindex.js" in s for s in sources) == (rel == "search.html"), (rel, sources)
+        assert not any(name in s for s in sources for name in SEARCH_SCRIPTS), (rel, sources)
+
+
+SEARCH_SCRIPTS = ("/searchtools.js", "/language_data.js", "/searchindex.js")
+
+
+def test_the_search_page_fetches_the_search_tools_and_index_only_for_a_query(browser, server):
+    for address, fetches in (("search.html", False), ("search.html?q=learning+rate", True)):
+        page = browser.new_page()
+        try:
+            requests, errors = [], []
+            page.on("request", lambda request: requests.append(urlsplit(request.url).path))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(server + address, wait_until="load")
+            if fetches:  # and finds pages with it
+                page.locator("#search-results ul.search li").first.wait_for(timeout=20_000)
+            else:
+                page.wait_for_timeout(300)
+            assert [any(path.endswith(name) for path in requests) for name in SEARCH_SCRIPTS] == [fetches] * 3, (
+                address, requests)
+            assert not errors, (address, errors)
+        finally:
+            page.close()
 
 
 def test_each_page_links_one_stylesheet_and_one_script_made_of_the_files_its_manifest_names(pages, book_dir):
@@ -218,12 +241,8 @@ def test_each_page_links_one_stylesheet_and_one_script_made_of_the_files_its_man
         sheets = [link["href"] for link in soup.find_all("link", href=True) if "stylesheet" in link.get("rel", [])]
         assert len(sheets) == 1 and "_static/bundles/" in sheets[0], (rel, sheets)
         scripts = [s["src"] for s in soup.find_all("script", src=True)]
-        if rel == "search.html":  # its scripts, each deferred (see asset_bundles)
-            assert not any("_static/bundles/" in s for s in scripts), scripts
-            assert all(s.has_attr("defer") for s in soup.find_all("script", src=True)), rel
-        else:
-            assert len(scripts) == 1 and "_static/bundles/" in scripts[0], (rel, scripts)
-            assert soup.find("script", src=True).has_attr("defer"), rel
+        assert len(scripts) == 1 and "_static/bundles/" in scripts[0], (rel, scripts)
+        assert soup.find("script", src=True).has_attr("defer"), rel
         assert "_static/scripts/bootstrap.js" in page_scripts(book_dir, rel, soup), rel
 
 
@@ -455,6 +474,14 @@ def test_a_search_term_is_marked_everywhere_in_the_code(page, server):
          Array.from(pre.querySelectorAll('span.highlighted')).filter(s => s.textContent.toLowerCase() === 'eta').length])""")
     assert sum(found for found, _ in counts) > 20  # the page's code uses eta (and theta, beta) often
     assert [marked for _, marked in counts] == [found for found, _ in counts]
+    assert page.evaluate("location.search") == ""  # the address loses its ?highlight=
+
+
+def test_a_page_opened_without_a_search_keeps_its_history_entry(page, server):
+    """sphinx_highlight.js replaces the history entry only to take a ?highlight= off the address."""
+    page.goto(server + "chapters/summary.html?from=elsewhere")
+    page.wait_for_load_state("load")
+    assert page.evaluate("[history.state, location.search]") == [None, "?from=elsewhere"]
 
 
 def test_full_screen_button_toggles_full_screen(page, server):

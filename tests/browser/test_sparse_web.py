@@ -12,6 +12,8 @@ The tests share one page; settings are batched into single ``page.evaluate`` cal
 
 from __future__ import annotations
 
+import inspect
+
 import pytest
 
 from d2lmini import sparse
@@ -125,7 +127,9 @@ def test_the_dom_contract_and_the_statement_that_runs_are_precomputed(page):
     for m in sparse.METHODS:
         assert root.locator(f'[data-role="error-rare-{m}"]').count() == 1
     text = root.inner_text()
-    assert "moves between precomputed runs" in text and "150 runs" in text
+    assert "moves between precomputed runs" in text and f"{grid.GRID_SIZE} runs" in text
+    n = inspect.signature(sparse.run_experiment).parameters["n"].default  # the chapter's stream length
+    assert f"(seed {grid.SEED}, {n:,} examples," in text
 
 
 def test_every_input_changes_the_picture(page):

@@ -21,6 +21,11 @@
   the same tab stops, measuring each block when it is laid out. The patched
   copy is written under the doctree folder and served over the theme's; the
   build fails if the theme's script no longer reads as expected.
+* In that copy, the theme's scroll of the sidebar to the page's own link
+  (``THEME_SIDEBAR_SCROLL``) runs in the first animation frame rather than
+  as the page's scripts start. It reads where that link is, which lays out
+  the page; read there, in the middle of the scripts, the layout was thrown
+  away by the scripts after it and done again for the first frame.
 """
 
 from __future__ import annotations
@@ -39,6 +44,10 @@ THEME_SCRIPT = Path("scripts") / "pydata-sphinx-theme.js"
 # The theme's tab-stop pass over every scrollable block, started at the load event.
 THEME_TAB_STOPS = '"complete"===document.readyState?I():window.addEventListener("load",I)'
 THEME_TAB_STOPS_BODY = "e.tabIndex=e.scrollWidth>e.clientWidth||e.scrollHeight>e.clientHeight?0:-1"
+# The theme's scroll of the sidebar to the active link (or to where the reader
+# left it), run as soon as the document is parsed: its start and its end.
+THEME_SIDEBAR_SCROLL = ('e(function(){if(!document.querySelector(".bd-docs-nav"))return;',
+                        'sessionStorage.setItem("sidebar-scroll-top",e.scrollTop)})})')
 _SCRIPT = re.compile(r'[ \t]*<script\b[^>]*\bsrc="([^"]*)"[^>]*>\s*</script>[ \t]*\n?')
 
 # asset file name -> what a page's body must contain for the asset to be of use there
@@ -120,6 +129,16 @@ def without_tab_stop_pass(source: str) -> str:
     return source.replace(THEME_TAB_STOPS, "void 0")
 
 
+def sidebar_scroll_in_first_frame(source: str) -> str:
+    """The theme's script with its sidebar scroll run in ``requestAnimationFrame`` (see THEME_SIDEBAR_SCROLL)."""
+    start, end = THEME_SIDEBAR_SCROLL
+    if source.count(start) != 1 or source.count(end) != 1 or source.index(start) > source.index(end):
+        raise RuntimeError(f"lean_theme: the theme's {THEME_SCRIPT} has changed; its sidebar scroll "
+                           f"({start!r} ... {end!r}) is not there once")
+    framed = start.replace("e(function(){", "e(function(){requestAnimationFrame(function(){", 1)
+    return source.replace(start, framed).replace(end, end + "})")  # the frame's callback closed, then the call
+
+
 def theme_script() -> Path:
     """The theme's own script, in the installed pydata-sphinx-theme."""
     import pydata_sphinx_theme
@@ -132,7 +151,7 @@ def add_patched_theme_script(app: Any, config: Any) -> None:
     folder = Path(app.doctreedir) / "lean_theme_static"
     target = folder / THEME_SCRIPT
     target.parent.mkdir(parents=True, exist_ok=True)
-    text = without_tab_stop_pass(theme_script().read_text(encoding="utf-8"))
+    text = sidebar_scroll_in_first_frame(without_tab_stop_pass(theme_script().read_text(encoding="utf-8")))
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
     config.html_static_path.append(str(folder))

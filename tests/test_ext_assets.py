@@ -182,7 +182,7 @@ def test_a_script_bundle_that_does_not_parse_fails_the_build(built):
         asset_bundles.Bundler(built).rewrite_page(built / "chapters" / "page.html")
 
 
-# --- lean_theme: the theme script without its tab-stop pass ---------------------------------
+# --- lean_theme: the theme script without its tab-stop pass, its sidebar scroll in a frame -----
 
 def test_the_theme_script_loses_only_its_tab_stop_pass():
     source = lean_theme.theme_script().read_text(encoding="utf-8")
@@ -194,6 +194,21 @@ def test_the_theme_script_loses_only_its_tab_stop_pass():
 def test_a_changed_theme_script_fails_the_build():
     with pytest.raises(RuntimeError, match="has changed"):
         lean_theme.without_tab_stop_pass("window.addEventListener('load', somethingElse)")
+    with pytest.raises(RuntimeError, match="has changed"):
+        lean_theme.sidebar_scroll_in_first_frame("e(function(){scrollSidebar()})")
+
+
+@needs_node
+def test_the_theme_scripts_sidebar_scroll_runs_in_the_first_frame_and_nothing_else_changes(tmp_path):
+    source = lean_theme.theme_script().read_text(encoding="utf-8")
+    patched = lean_theme.sidebar_scroll_in_first_frame(source)
+    start, end = lean_theme.THEME_SIDEBAR_SCROLL
+    head, rest = patched.split('e(function(){requestAnimationFrame(function(){if(!document.querySelector(".bd-docs-nav"))')
+    body, tail = rest.split(end + "})")
+    assert source == head + start[:-len("return;")] + body + end + tail
+    assert patched.count("requestAnimationFrame(") == source.count("requestAnimationFrame(") + 1
+    (tmp_path / "theme.js").write_text(patched, encoding="utf-8")
+    subprocess.run(["node", "--check", str(tmp_path / "theme.js")], check=True)
 
 
 # --- live_figures: a figure's data script ------------------------------------------------------

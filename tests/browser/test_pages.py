@@ -484,6 +484,21 @@ def test_a_page_opened_without_a_search_keeps_its_history_entry(page, server):
     assert page.evaluate("[history.state, location.search]") == [None, "?from=elsewhere"]
 
 
+def test_in_a_short_window_the_sidebar_scrolls_to_the_pages_own_link(browser, server):
+    """The theme's sidebar scroll (run in the first frame, see lean_theme) still brings the link into view."""
+    context = browser.new_context(viewport={"width": 1280, "height": 400})
+    try:
+        page = context.new_page()
+        page.goto(server + "chapters/bibliography.html", wait_until="load")
+        page.wait_for_function("() => document.querySelector('div.bd-sidebar').scrollTop > 0")
+        assert page.evaluate("""() => { const s = document.querySelector('div.bd-sidebar').getBoundingClientRect();
+            const links = document.querySelectorAll('.bd-docs-nav .active'), a = links[links.length - 1];
+            const r = a.getBoundingClientRect(); return a.textContent.trim() === 'Bibliography'
+                && r.top >= s.top && r.bottom <= s.bottom; }""")
+    finally:
+        context.close()
+
+
 def test_full_screen_button_toggles_full_screen(page, server):
     page.goto(server + "chapters/algorithm.html")
     page.locator(".btn-fullscreen-button").click()

@@ -6,7 +6,8 @@
   and tools from every page but the search page.
 * Extension assets a page does not use are not linked from it: sphinx-design's
   stylesheet and tab script without any ``sd-`` element, the copy button
-  without a code block, the toggle button without a toggle or dropdown.
+  without a code block, the toggle button without a toggle or dropdown,
+  KaTeX's stylesheets without an equation.
 * Images inside folded blocks (dropdown solutions, toggles, hidden cell
   outputs) load lazily: Chromium fetches them when the block is opened, not
   with the page.
@@ -59,6 +60,8 @@ ONLY_WHERE_USED = {
     "clipboard.min.js": re.compile(r'<div class="highlight"'),
     "togglebutton.js": re.compile(r'class="(?:[^"]*\s)?(?:toggle|dropdown)[\s"]'),
     "togglebutton.css": re.compile(r'class="(?:[^"]*\s)?(?:toggle|dropdown)[\s"]'),
+    "katex.min.css": re.compile(r'class="katex[\s"]'),
+    "katex-math.css": re.compile(r'class="katex[\s"]'),
 }
 
 # Classes of the blocks a reader has to open: sphinx-exercise's and admonition

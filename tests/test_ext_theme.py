@@ -31,11 +31,11 @@ def test_without_scripts_drops_only_the_named_scripts():
 
 def test_assets_are_linked_only_where_the_page_uses_them():
     assets = ["sphinx-design.min.css", "design-tabs.js", "copybutton.js", "clipboard.min.js", "togglebutton.js",
-              "book.css", "adagrad-explorer.js"]
-    plain = '<p class="intro">text</p>'
+              "katex/katex.min.css", "katex-math.css", "book.css", "adagrad-explorer.js"]
+    plain = '<p class="intro">text, and a <span class="katex-like">word</span></p>'
     assert lean_theme.used_assets(assets, plain) == ["book.css", "adagrad-explorer.js"]
     rich = ('<div class="sd-card sd-tab-set"></div><div class="highlight"><pre>x</pre></div>'
-            '<div class="solution dropdown admonition"></div>')
+            '<div class="solution dropdown admonition"></div><span class="katex"><span class="katex-mathml">')
     assert lean_theme.used_assets(assets, rich) == assets
     # class names that merely contain the markers do not count
     assert lean_theme.used_assets(["togglebutton.js"], '<div class="dropdowns-list"></div>') == []

@@ -223,6 +223,15 @@ def test_the_search_page_fetches_the_search_tools_and_index_only_for_a_query(bro
             page.close()
 
 
+def test_katexs_stylesheets_are_linked_exactly_where_there_is_math(pages, book_dir):
+    for rel, soup in pages.items():
+        sheets = page_stylesheets(book_dir, rel, soup)
+        links = [any(s.endswith(name) for s in sheets) for name in ("/katex/katex.min.css", "/katex-math.css")]
+        assert links == [bool(soup.select(".katex"))] * 2, (rel, sheets)
+    assert any(soup.select(".katex") for soup in pages.values())
+    assert not all(soup.select(".katex") for soup in pages.values())
+
+
 def test_each_page_links_one_stylesheet_and_one_script_made_of_the_files_its_manifest_names(pages, book_dir):
     """A bundle holds its parts in the manifest's order, each once, under a comment naming it."""
     manifest = json.loads((book_dir / "_static" / "bundles" / "manifest.json").read_text())

@@ -3,7 +3,8 @@
 * ``without_scripts``, a Jinja filter for ``_templates/layout.html``, which
   drops the theme's ``fontawesome.js`` (icons come from the theme's icon font,
   see ``theme_icons``) and, unless search-as-you-type is on, the search index
-  and tools from every page but the search page.
+  and tools from every page but the search page; ``_templates/search.html``
+  drops them there too, and loads them itself when there is a query.
 * Extension assets a page does not use are not linked from it: sphinx-design's
   stylesheet and tab script without any ``sd-`` element, the copy button
   without a code block, the toggle button without a toggle or dropdown,

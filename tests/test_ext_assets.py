@@ -203,9 +203,10 @@ def test_the_theme_scripts_sidebar_scroll_runs_in_the_first_frame_and_nothing_el
     source = lean_theme.theme_script().read_text(encoding="utf-8")
     patched = lean_theme.sidebar_scroll_in_first_frame(source)
     start, end = lean_theme.THEME_SIDEBAR_SCROLL
-    head, rest = patched.split('e(function(){requestAnimationFrame(function(){if(!document.querySelector(".bd-docs-nav"))')
+    framed = 'e(function(){requestAnimationFrame(function(){if(!document.querySelector(".bd-docs-nav"))return;'
+    head, rest = patched.split(framed)
     body, tail = rest.split(end + "})")
-    assert source == head + start[:-len("return;")] + body + end + tail
+    assert source == head + start + body + end + tail
     assert patched.count("requestAnimationFrame(") == source.count("requestAnimationFrame(") + 1
     (tmp_path / "theme.js").write_text(patched, encoding="utf-8")
     subprocess.run(["node", "--check", str(tmp_path / "theme.js")], check=True)

@@ -1,25 +1,33 @@
-"""Sphinx extension: the theme's icons from a font cut down to the icons the book shows.
+"""Sphinx extension: the theme's icons drawn as inline SVG, and its icon font cut down.
 
 pydata-sphinx-theme draws its icons twice over: ``fontawesome.js`` (1.5 MB,
 left out by ``_templates/layout.html``) swaps ``<i class="fa-solid fa-bars">``
 tags for SVG at run time, and its stylesheet also draws every icon from the
 Font Awesome font (``.fa-bars::before { content: "\\f0c9" }``; admonition and
 navigation icons use the same font through ``--pst-icon-*`` properties).
-After the build, this extension keeps the second way, smaller:
+After the build, this extension does the first at build time and keeps the
+second, smaller:
 
-1. it collects the icons in use: ``fa-*`` classes of the built pages and the
-   class strings of the theme's scripts;
-2. it writes the theme's stylesheet without the ``::before`` rules of other
+1. it replaces every icon tag of the built pages by its glyph as an inline
+   ``<svg>``, as fontawesome.js would: the path comes from the theme's own
+   font file (Font Awesome's SVG form: a viewBox ``0 0 advance 512``, y down
+   from the baseline at 448), the classes and attributes from the tag, and
+   the sizing from fontawesome.js's own rules for its SVG icons;
+2. it collects the icons the stylesheet must still draw: ``fa-*`` classes of
+   the pages' tags that are not SVG, and the class strings of the theme's
+   scripts;
+3. it writes the theme's stylesheet without the ``::before`` rules of other
    icons (about 1,900 of them);
-3. it subsets each Font Awesome font to the characters that stylesheet can
+4. it subsets each Font Awesome font to the characters that stylesheet can
    still show, as WOFF, points the ``@font-face`` rules at the subsets, and
    removes the full fonts and ``fontawesome.js`` from the build.
 
-The look is the theme's own: same font, same glyphs, same CSS. Every page
-preloads the solid font's subset, which draws the header's icons: otherwise
-the browser asks for it only once it has styled the page, and the page waits
-for it before it is drawn (not from ``file:`` pages, where a font preload
-would be refused as another origin's).
+A page whose header icons are SVG needs no font for them: it is drawn without
+waiting for one. A page that has an icon only the font draws (an admonition's
+title, a download link) preloads the solid font's subset; otherwise the
+browser asks for it only once it has styled the page, and the page waits for
+it before it is drawn (not from ``file:`` pages, where a font preload would be
+refused as another origin's).
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -50,6 +59,15 @@ _CLASS_ATTR = re.compile(r'class="([^"]*)"')
 _JS_STRING = re.compile(r'"([^"\n]*\bfa-[^"\n]*)"|\'([^\'\n]*\bfa-[^\'\n]*)\'')
 _CSS_STRING_VALUE = re.compile(r'(?:content|--[\w-]+)\s*:\s*"((?:[^"\\]|\\.)*)"')
 _CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)")
+_ICON_TAG = re.compile(r'<(i|span) class="([^"]*\bfa-[^"]*)"([^>]*)>\s*</\1>')
+# Font Awesome's style classes and the font each draws from
+STYLE_FONTS = {"fa-solid": "fa-solid-900", "fas": "fa-solid-900", "fa-regular": "fa-regular-400",
+               "far": "fa-regular-400", "fa-brands": "fa-brands-400", "fab": "fa-brands-400"}
+_TITLE_ATTR = re.compile(r'\s+title="([^"]*)"')
+_SVG_CSS_START = "':host,:root{--fa-font-solid"  # the stylesheet string in fontawesome.js
+GLYPH_BASELINE = 448  # Font Awesome's glyphs: an em of 512 units, 64 of them below the baseline
+# Body classes of the elements the stylesheet gives a font icon (its `content: var(--pst-icon-*)` rules)
+FONT_ICON_MARKER = re.compile(r'class="[^"]*\b(?:admonition-title|download)\b')
 
 
 def theme_static() -> Path:
@@ -63,11 +81,102 @@ def icon_names(css: str) -> set[str]:
     return {name for match in _ICON_RULE.finditer(css) for name in _ICON_NAME.findall(match.group(1))}
 
 
+def icon_codepoints(css: str) -> dict[str, int]:
+    """Each icon name (aliases included) of the theme's stylesheet and the character that draws it."""
+    found = {}
+    for match in _ICON_RULE.finditer(css):
+        text = _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), match.group(2))
+        if len(text) == 1:
+            found.update((name, ord(text)) for name in _ICON_NAME.findall(match.group(1)))
+    return found
+
+
+def glyph_path(font: Any, codepoint: int) -> tuple[int, int, str]:
+    """Width, height and SVG path of the glyph of ``codepoint`` in ``font`` (a fontTools ``TTFont``),
+    in Font Awesome's SVG coordinates: ``y_svg = 448 - y_font``."""
+    from fontTools.pens.svgPathPen import SVGPathPen
+    from fontTools.pens.transformPen import TransformPen
+
+    glyphs = font.getGlyphSet()
+    glyph = glyphs[font.getBestCmap()[codepoint]]
+    pen = SVGPathPen(glyphs)
+    glyph.draw(TransformPen(pen, (1, 0, 0, -1, 0, GLYPH_BASELINE)))
+    return glyph.width, font["head"].unitsPerEm, pen.getCommands()
+
+
+def inline_icons(html: str, draw: Any) -> str:
+    """``html`` with each empty icon tag replaced by its glyph as ``<svg>``, as fontawesome.js would.
+
+    The ``<svg>`` has the classes ``svg-inline--fa fa-<icon>`` and the tag's other classes
+    (without the style class, ``fa-solid``), and the tag's other attributes; a ``title``
+    becomes the SVG's ``<title>``. ``draw(font_name, icon)`` returns ``(width, height, path)``,
+    or None for an icon it does not know: that tag is left as it is, for the font to draw.
+    """
+
+    def replace(match: re.Match) -> str:
+        classes, attributes = match.group(2).split(), match.group(3)
+        font = next((STYLE_FONTS[c] for c in classes if c in STYLE_FONTS), None)
+        icon = next((c[3:] for c in classes if font and c.startswith("fa-") and draw(font, c[3:])), None)
+        if icon is None:
+            return match.group(0)
+        width, height, path = draw(font, icon)
+        kept = [c for c in classes if c not in STYLE_FONTS and c != f"fa-{icon}"]
+        title = _TITLE_ATTR.search(attributes)
+        attributes = _TITLE_ATTR.sub("", attributes).rstrip()
+        label = (f' role="img" aria-label="{title.group(1)}"><title>{title.group(1)}</title>' if title
+                 else ' aria-hidden="true">')
+        return (f'<svg class="{" ".join(["svg-inline--fa", f"fa-{icon}", *kept])}" data-icon="{icon}"'
+                f'{attributes} focusable="false" viewBox="0 0 {width} {height}"{label}'
+                f'<path fill="currentColor" d="{path}"/></svg>')
+
+    return _ICON_TAG.sub(replace, html)
+
+
+def svg_drawer(fonts_dir: Path, codepoints: dict[str, int]) -> Any:
+    """``draw(font_name, icon)`` for ``inline_icons``, from the theme's TrueType fonts; each glyph drawn once."""
+    from fontTools.ttLib import TTFont
+
+    fonts: dict[str, Any] = {}
+    drawn: dict[tuple[str, str], tuple[int, int, str] | None] = {}
+
+    def draw(font_name: str, icon: str) -> tuple[int, int, str] | None:
+        if (font_name, icon) not in drawn:
+            if font_name not in fonts:
+                fonts[font_name] = TTFont(str(fonts_dir / f"{font_name}.ttf"))
+            font, code = fonts[font_name], codepoints.get(icon)
+            drawn[font_name, icon] = glyph_path(font, code) if code in font.getBestCmap() else None
+        return drawn[font_name, icon]
+
+    return draw
+
+
+def svg_icon_css(fontawesome_js: str) -> str:
+    """Font Awesome's rules for its SVG icons (``.svg-inline--fa...``), from the stylesheet
+    that fontawesome.js adds to a page; its other rules (custom properties, the icon font's
+    classes) are left out, so that they do not override the theme's."""
+    if _SVG_CSS_START not in fontawesome_js:
+        raise ExtensionError("theme_icons: fontawesome.js no longer holds its SVG stylesheet where expected")
+    start = fontawesome_js.index(_SVG_CSS_START) + 1
+    css = fontawesome_js[start:fontawesome_js.index("'", start)]
+    kept, depth, rule = [], 0, ""
+    for ch in css:
+        rule += ch
+        depth += (ch == "{") - (ch == "}")
+        if ch == "}" and depth == 0:
+            selectors = rule.split("{", 1)[0].split(",")
+            if not rule.startswith("@") and all("svg-inline--fa" in sel for sel in selectors):
+                kept.append(rule)
+            rule = ""
+    return "".join(kept)
+
+
 def icons_in_use(html_texts: Iterable[str], js_texts: Iterable[str], known: set[str]) -> set[str]:
-    """The ``fa-*`` icon classes of ``known`` in class attributes (HTML) or string literals (JS)."""
+    """The ``fa-*`` icon classes of ``known`` in class attributes (HTML, not of SVG icons) or string literals (JS)."""
     used: set[str] = set()
     for text in html_texts:
         for classes in _CLASS_ATTR.findall(text):
+            if "svg-inline--fa" in classes.split():
+                continue  # drawn as SVG, not from the font
             used.update(c[3:] for c in classes.split() if c.startswith("fa-") and c[3:] in known)
     for text in js_texts:
         for pair in _JS_STRING.findall(text):
@@ -120,10 +229,17 @@ def build_icons(app: Any, exception: Exception | None) -> None:
     static = outdir / "_static"
     theme_css = (theme_static() / THEME_CSS).read_text(encoding="utf-8")
     known = icon_names(theme_css)
-    pages = [p.read_text(encoding="utf-8") for p in outdir.rglob("*.html") if "_sources" not in p.parts]
+    draw = svg_drawer(theme_static() / WEBFONTS, icon_codepoints(theme_css))
+    pages = []
+    for path in (p for p in outdir.rglob("*.html") if "_sources" not in p.parts):
+        html = path.read_text(encoding="utf-8")
+        pages.append(inline_icons(html, draw))
+        if pages[-1] != html:
+            path.write_text(pages[-1], encoding="utf-8")
     scripts = [p.read_text(encoding="utf-8") for p in (static / "scripts").glob("*.js") if p.name != "fontawesome.js"]
     used = icons_in_use(pages, scripts, known)
-    css = slim_css(theme_css, used)
+    fontawesome_js = (theme_static() / "scripts" / "fontawesome.js").read_text(encoding="utf-8")
+    css = slim_css(theme_css, used) + "\n/* fontawesome.js's rules for its SVG icons */\n" + svg_icon_css(fontawesome_js)
     if _FONT_SRC.search(css) or "fa-solid-900.book.woff" not in css:
         logger.warning("theme_icons: the theme's @font-face rules changed; icons may not show", type="theme_icons")
     (static / THEME_CSS).write_text(css, encoding="utf-8")
@@ -149,7 +265,10 @@ if (location.protocol !== "file:") {{
 
 
 def preload_icon_font(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Pages with an icon that only the font draws preload it (the header's icons are SVG)."""
     if app.builder.format != "html" or app.config.html_theme != "sphinx_book_theme":
+        return
+    if not FONT_ICON_MARKER.search(context.get("body", "")):
         return
     href = context["pathto"]("_static/" + PRELOADED.as_posix(), 1)
     context["metatags"] = context.get("metatags", "") + "\n" + PRELOAD_SCRIPT.format(href=json.dumps(href))

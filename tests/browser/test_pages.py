@@ -339,12 +339,32 @@ def test_a_page_fetches_exactly_the_katex_fonts_it_preloads(cold_loads):
 
 
 @pytest.mark.site_audit
-def test_every_page_preloads_the_header_icon_font_over_http(cold_loads):
-    """The header's icons are drawn with the solid font; a page asks for it before it is styled."""
+def test_a_page_fetches_the_icon_font_exactly_when_it_preloads_it(cold_loads):
+    """The header's icons are inline SVG. The solid icon font draws only the icons the
+    stylesheet adds (an admonition's title): a page with one preloads the font, and a
+    page without one fetches no icon font at all."""
+    def font(url: str) -> str:
+        return url.rsplit("/", 1)[1]
+
+    wrong, preloading = {}, set()
     for rel, record in cold_loads.items():
-        icons = [u for u in record["preloaded"] if "/katex/fonts/" not in u]
-        assert [u.rsplit("/", 1)[1] for u in icons] == ["fa-solid-900.book.woff"], (rel, icons)
-        assert icons[0] in record["desktop"]["requests"], rel
+        fetched = sorted({font(u) for u in record["desktop"]["requests"] if "/fontawesome/webfonts/" in u})
+        preloaded = sorted(font(u) for u in record["preloaded"] if "/fontawesome/webfonts/" in u)
+        if fetched != preloaded or preloaded not in ([], ["fa-solid-900.book.woff"]):
+            wrong[rel] = {"fetched": fetched, "preloaded": preloaded}
+        if preloaded:
+            preloading.add(rel)
+    assert not wrong, json.dumps(wrong, indent=1)
+    assert "chapters/exercises.html" in preloading and "chapters/bibliography.html" not in preloading
+
+
+def test_the_theme_icons_are_inline_svg(pages):
+    """No icon tag is left for the font to draw; every page's header icons are SVG paths."""
+    left = {rel: [str(tag)[:80] for tag in soup.select("i[class*='fa-'], span[class*='fa-']")]
+            for rel, soup in pages.items()}
+    assert not {rel: tags for rel, tags in left.items() if tags}, left
+    drawn = {rel: len(soup.select("svg.svg-inline--fa > path[d]")) for rel, soup in pages.items()}
+    assert all(n >= 5 for n in drawn.values()), drawn
 
 
 @pytest.mark.site_audit

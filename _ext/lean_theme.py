@@ -1,17 +1,15 @@
 """Sphinx extension: each page loads only what it uses of the theme and extensions.
 
 * ``without_scripts``, a Jinja filter for ``_templates/layout.html``, which
-  drops the theme's ``fontawesome.js`` (icons come from the theme's icon font,
-  see ``theme_icons``) and, unless search-as-you-type is on, the search index
-  and tools from every page but the search page; ``_templates/search.html``
-  drops them there too, and loads them itself when there is a query.
+  drops the theme's ``fontawesome.js`` (its icons are drawn as inline SVG
+  when the book is built, see ``theme_icons``) and, unless search-as-you-type
+  is on, the search index and tools from every page but the search page;
+  ``_templates/search.html`` drops them there too, and loads them itself when
+  there is a query.
 * Extension assets a page does not use are not linked from it: sphinx-design's
   stylesheet and tab script without any ``sd-`` element, the copy button
   without a code block, the toggle button without a toggle or dropdown,
   KaTeX's stylesheets without an equation.
-* Images inside folded blocks (dropdown solutions, toggles, hidden cell
-  outputs) load lazily: Chromium fetches them when the block is opened, not
-  with the page.
 * The book's own scripts (``_ext/static/``: the page contents' highlighting,
   the scroll cue of wide equations and the tab stops of scrolling blocks) load
   with ``defer``, so that they never hold up the parsing of the page. (Jupyter
@@ -37,7 +35,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from docutils import nodes
 from markupsafe import Markup
 
 STATIC = Path(__file__).with_name("static")
@@ -64,11 +61,6 @@ ONLY_WHERE_USED = {
     "katex.min.css": re.compile(r'class="katex[\s"]'),
     "katex-math.css": re.compile(r'class="katex[\s"]'),
 }
-
-# Classes of the blocks a reader has to open: sphinx-exercise's and admonition
-# dropdowns, sphinx-togglebutton's toggles, myst-nb's hidden cells and outputs.
-FOLDED = {"dropdown", "toggle", "tag_hide-output", "tag_hide-cell", "tag_remove-output"}
-
 
 def without_scripts(markup: str, *paths: str) -> Markup:
     """``markup`` without the ``<script src=...>`` tags whose URL path ends with one of ``paths``."""
@@ -99,21 +91,6 @@ def drop_unused_assets(app: Any, pagename: str, templatename: str, context: dict
     for key in ("css_files", "script_files"):
         if key in context:
             context[key] = used_assets(list(context[key]), body)
-
-
-def is_folded(node: nodes.Node) -> bool:
-    parent = node.parent
-    while parent is not None:
-        if isinstance(parent, nodes.Element) and FOLDED.intersection(parent.get("classes", [])):
-            return True
-        parent = parent.parent
-    return False
-
-
-def lazy_folded_images(app: Any, doctree: nodes.document, docname: str) -> None:
-    for image in doctree.findall(nodes.image):
-        if is_folded(image):
-            image["loading"] = "lazy"
 
 
 def add_filter(app: Any) -> None:
@@ -168,5 +145,4 @@ def setup(app: Any) -> dict[str, Any]:
         app.add_js_file(script, loading_method="defer")
     app.connect("builder-inited", add_filter)
     app.connect("html-page-context", drop_unused_assets)
-    app.connect("doctree-resolved", lazy_folded_images)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

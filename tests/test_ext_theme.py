@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from docutils import nodes
 from sphinx.errors import ExtensionError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,16 +40,6 @@ def test_assets_are_linked_only_where_the_page_uses_them():
     assert lean_theme.used_assets(assets, rich) == assets
     # class names that merely contain the markers do not count
     assert lean_theme.used_assets(["togglebutton.js"], '<div class="dropdowns-list"></div>') == []
-
-
-def test_images_in_folded_blocks_are_lazy():
-    document = nodes.section()
-    folded = nodes.container(classes=["solution", "dropdown"])
-    hidden_image = nodes.image(uri="a.svg")
-    folded += nodes.paragraph("", "", hidden_image)
-    shown_image = nodes.image(uri="b.svg")
-    document += [folded, nodes.paragraph("", "", shown_image)]
-    assert lean_theme.is_folded(hidden_image) and not lean_theme.is_folded(shown_image)
 
 
 THEME_CSS = (

@@ -184,12 +184,54 @@ def _live_figure_fallback(img) -> bool:
     return any(parent.has_attr("data-explorer") for parent in img.parents if parent.name)
 
 
-def test_lazy_figures_are_only_in_folded_blocks(pages):
-    eager_looking = {rel: [img["src"] for img in soup.find_all("img", loading="lazy")
-                           if not _is_folded(img) and not _live_figure_fallback(img)]
-                     for rel, soup in pages.items()}
-    assert not {rel: srcs for rel, srcs in eager_looking.items() if srcs}
-    assert any(soup.find_all("img", loading="lazy") for soup in pages.values()), "no folded figure is lazy"
+def test_every_picture_has_its_size_and_loads_lazily(pages):
+    """Its box is kept before the file arrives, and a picture far down does not hold up the page."""
+    def sized_and_lazy(img) -> bool:
+        return (img.get("width", "").isdigit() and img.get("height", "").isdigit()
+                and img.get("loading") == "lazy")
+
+    wrong = {rel: [img["src"][-40:] for img in soup.find_all("img") if not sized_and_lazy(img)]
+             for rel, soup in pages.items()}
+    assert not {rel: srcs for rel, srcs in wrong.items() if srcs}, wrong
+    assert sum(len(soup.find_all("img")) for soup in pages.values()) >= 20
+
+
+PICTURES = """() => Array.from(document.querySelectorAll('article img')).map(img => {
+    const box = img.getBoundingClientRect();
+    return {loaded: img.complete && img.naturalWidth > 0, width: box.width, height: box.height,
+            natural: [img.naturalWidth, img.naturalHeight], given: [+img.getAttribute('width'), +img.getAttribute('height')]};
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_picture_keeps_its_box_before_and_after_it_loads(browser, server, width):
+    """From-scratch's last figure is far below the first screen: it has not loaded yet, but
+    its box already has the size it will have; loaded, the file's own size is the one given
+    and the picture is not stretched."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(server + "chapters/from-scratch.html", wait_until="load")
+    before = page.evaluate(PICTURES)
+    assert len(before) == 3 and not before[-1]["loaded"] and before[-1]["height"] > 100, before
+    for i in range(len(before)):
+        page.locator("article img").nth(i).scroll_into_view_if_needed()
+        page.wait_for_function(f"() => document.querySelectorAll('article img')[{i}].complete")
+    page.evaluate("() => window.scrollTo(0, 0)")
+    after = page.evaluate(PICTURES)
+    context.close()
+    for b, a in zip(before, after):
+        assert a["loaded"] and abs(a["width"] - b["width"]) < 0.5 and abs(a["height"] - b["height"]) < 0.5, (b, a)
+        assert all(abs(n - g) <= 1 for n, g in zip(a["natural"], a["given"])), a
+        assert abs(a["width"] / a["height"] - a["natural"][0] / a["natural"][1]) < 0.01, a
+        assert a["width"] <= width
+
+
+def test_every_picture_has_alternative_text_not_a_file_name(pages):
+    """A figure without its own alt text gets its file's path from myst-nb ("../_images/1a4e….svg")."""
+    bad = {rel: [(img.get("src"), (img.get("alt") or "")[:60]) for img in soup.find_all("img")
+                 if len((img.get("alt") or "").split()) < 4 or re.search(r"\.(svg|png|jpe?g)\b|_images/", img["alt"])]
+           for rel, soup in pages.items()}
+    assert not {rel: imgs for rel, imgs in bad.items() if imgs}, bad
 
 
 def test_fontawesome_js_is_gone_and_no_page_links_the_search_tools(pages, book_dir):

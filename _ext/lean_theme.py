@@ -11,7 +11,8 @@
   without a code block, the toggle button without a toggle or dropdown,
   KaTeX's stylesheets without an equation.
 * The book's own scripts (``_ext/static/``: the page contents' highlighting,
-  the scroll cue of wide equations and the tab stops of scrolling blocks) load
+  the scroll cue of wide equations, the tab stops of scrolling blocks and the
+  landing of a link to a section) load
   with ``defer``, so that they never hold up the parsing of the page. (Jupyter
   Book links every script in ``_static/`` without it.)
 * The theme's script without its pass over every code block at the load event
@@ -38,7 +39,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 STATIC = Path(__file__).with_name("static")
-DEFERRED_SCRIPTS = ("page-toc.js", "math-scroll.js", "tab-stops.js")
+DEFERRED_SCRIPTS = ("page-toc.js", "math-scroll.js", "tab-stops.js", "fragment-scroll.js")
 THEME_SCRIPT = Path("scripts") / "pydata-sphinx-theme.js"
 # The theme's tab-stop pass over every scrollable block, started at the load event.
 THEME_TAB_STOPS = '"complete"===document.readyState?I():window.addEventListener("load",I)'

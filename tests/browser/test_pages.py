@@ -226,6 +226,46 @@ def test_a_picture_keeps_its_box_before_and_after_it_loads(browser, server, widt
         assert a["width"] <= width
 
 
+SETTLED_SECTION = """async id => {
+    if (document.readyState !== "complete") await new Promise(r => addEventListener("load", r, {once: true}));
+    const article = document.querySelector("article");
+    let last = -1, still = 0;
+    while (still < 10) {  // frames in a row with the article's height unchanged
+        await new Promise(r => requestAnimationFrame(r));
+        const h = article.getBoundingClientRect().height;
+        still = h === last ? still + 1 : 0;
+        last = h;
+    }
+    const max = document.documentElement.scrollHeight - innerHeight;
+    return {top: document.getElementById(id).getBoundingClientRect().top, scrolled: scrollY, max: max,
+            window: innerHeight};
+}"""
+
+
+@pytest.mark.site_audit
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_link_to_a_section_lands_on_its_heading(browser, server, book_dir, pages, width):
+    """page.html#section, opened cold: once the page has settled (live figures drawn, folded
+    blocks closed), the section's heading sits where the link put it, under the header, or,
+    for a section too near the end to scroll up that far, the page is scrolled to its end
+    with the heading in view."""
+    wrong = {}
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    for rel in (r for r in pages if r.startswith("chapters/")):
+        sections = [s["id"] for s in pages[rel].select("article section[id]")][1:]
+        for section in sections:
+            page = context.new_page()
+            page.goto(f"{server}{rel}#{section}")
+            at = page.evaluate(SETTLED_SECTION, section)
+            page.close()
+            under_header = abs(at["top"] - 64) <= 2
+            at_the_end = at["scrolled"] >= at["max"] - 2 and 0 <= at["top"] < at["window"] - 40
+            if not (under_header or at_the_end):
+                wrong[f"{rel}#{section}"] = at
+    context.close()
+    assert not wrong, json.dumps(wrong, indent=1)
+
+
 def test_every_picture_has_alternative_text_not_a_file_name(pages):
     """A figure without its own alt text gets its file's path from myst-nb ("../_images/1a4e….svg")."""
     bad = {rel: [(img.get("src"), (img.get("alt") or "")[:60]) for img in soup.find_all("img")

@@ -21,10 +21,13 @@ endif
 # and OpenBLAS's AVX-512 kernels round differently from the AVX2 ones, and a
 # chaotic training run (exercise 6's large learning rates) turns one last bit
 # into another printed number. The tests, and the runs that store the outputs,
-# use the AVX2 code paths on every machine.
+# use the AVX2 code paths on every machine. So does PyTorch's MKL (the
+# PyTorch chapter's losses differ in their last bits between its AVX2 and
+# AVX-512 paths; MKL_CBWR is MKL's switch for reproducible results).
 ifeq ($(shell uname -m),x86_64)
 export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
 export OPENBLAS_CORETYPE ?= Haswell
+export MKL_CBWR ?= AVX2
 endif
 
 .PHONY: venv check-node book test unit nbval build-strict browser browser-tests site-checks notebooks check-notebooks format lab clean \

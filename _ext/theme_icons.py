@@ -81,11 +81,16 @@ def icon_names(css: str) -> set[str]:
     return {name for match in _ICON_RULE.finditer(css) for name in _ICON_NAME.findall(match.group(1))}
 
 
+def css_unescaped(value: str) -> str:
+    """A CSS string's characters, its escapes (``\\f0c9``, ``\\"``) resolved."""
+    return _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), value)
+
+
 def icon_codepoints(css: str) -> dict[str, int]:
     """Each icon name (aliases included) of the theme's stylesheet and the character that draws it."""
     found = {}
     for match in _ICON_RULE.finditer(css):
-        text = _CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2), match.group(2))
+        text = css_unescaped(match.group(2))
         if len(text) == 1:
             found.update((name, ord(text)) for name in _ICON_NAME.findall(match.group(1)))
     return found
@@ -199,10 +204,7 @@ def slim_css(css: str, used: set[str]) -> str:
 def characters_shown(css: str) -> set[int]:
     """Code points of every string a ``content`` or custom property of ``css`` holds."""
 
-    def unescape(match: re.Match) -> str:
-        return chr(int(match.group(1), 16)) if match.group(1) else match.group(2)
-
-    return {ord(ch) for value in _CSS_STRING_VALUE.findall(css) for ch in _CSS_ESCAPE.sub(unescape, value)}
+    return {ord(ch) for value in _CSS_STRING_VALUE.findall(css) for ch in css_unescaped(value)}
 
 
 def write_subset(source: Path, target: Path, codepoints: set[int]) -> int:

@@ -5,8 +5,10 @@ From the built files (deterministic):
   HTML with its MathML for screen readers; no page shows raw TeX;
 * what each page references (the page, its stylesheets, scripts, figures not
   folded away, the icon, the fonts its equations and icons use), summed from
-  the built files, is at most 1.5 MB; lazy figures sit only in folded blocks;
-* fontawesome.js is gone and the search index loads only on the search page;
+  the built files, is at most 1.5 MB; every picture has its size and is lazy,
+  and no alt text is a file name;
+* fontawesome.js is gone, the theme's icons are inline SVG, and the search
+  index loads only on the search page;
 * each page links one stylesheet and one deferred script, bundles of exactly
   the files their manifest names;
 * the bibliography's labels read exactly like the citations that link to them.
@@ -14,8 +16,10 @@ From the built files (deterministic):
   search term is marked everywhere in it.
 
 In Chromium, one cold load of every page, then the controls:
-* the KaTeX fonts a page fetches are exactly the ones it preloads; icons draw;
-  one search field shows, at desktop and at phone width;
+* the KaTeX fonts, and the icon font, a page fetches are exactly the ones it
+  preloads; icons draw; one search field shows, at desktop and at phone width;
+* a picture keeps its box before and after it loads; a link to a section
+  lands on its heading;
 * a code box that scrolls is a tab stop, one that fits is not;
 * search, the download menu, dark mode and full screen work; the page contents
   highlight the section being read; a citation link shows its entry.
